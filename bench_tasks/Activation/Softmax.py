@@ -1,0 +1,26 @@
+import torch
+import torch.nn as nn
+
+ONNX_OP = "Softmax"
+
+
+class Model(nn.Module):
+    """Softmax over the last dimension."""
+
+    def __init__(self):
+        super().__init__()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.softmax(x, dim=-1)
+
+
+batch_size = 64
+dim = 2048
+
+
+def get_inputs():
+    return [torch.randn(batch_size, dim) * 3.0]
+
+
+def get_init_inputs():
+    return []

@@ -1,0 +1,157 @@
+"""Real MNN as the baseline: convert the task's ONNX twin with the `mnn` wheel and run it, one thread.
+
+Conversion is cached per twin content and MNN version. Running happens in a child process
+(`mnn_worker`) so an operator MNN cannot handle kills a child, not the pytest worker.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..cache import Cache, content_key
+from ..tasks import TaskData, _version
+
+
+class MNNUnavailable(Exception):
+    """MNN cannot convert or run this operator; str() says which and why."""
+
+
+@dataclass
+class Conversion:
+    ok: bool
+    model: Path | None
+    message: str
+
+
+def mnn_version() -> str:
+    return _version("mnn")
+
+
+def convert(task: TaskData, cache: Cache, timeout: float = 120.0) -> Conversion:
+    twin = Path(task.twin)
+    key = content_key("mnn-convert-v1", twin.read_bytes(), mnn_version())
+
+    def create(out: Path) -> None:
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", "pytest_mobilekernel.baselines.mnn_convert", str(twin), str(out / "model.mnn")],
+                capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+            log, rc = proc.stderr, proc.returncode
+        except subprocess.TimeoutExpired:
+            log, rc = "conversion timed out", -1
+        ok = rc == 0 and (out / "model.mnn").exists()
+        message = "converted" if ok else _conversion_error(task.op_type, rc, log)
+        (out / "convert.log").write_text(log)
+        (out / "result.json").write_text(json.dumps({"ok": ok, "message": message}))
+
+    entry = cache.get_or_create("mnn", key, create)
+    result = json.loads((entry / "result.json").read_text())
+    return Conversion(result["ok"], entry / "model.mnn" if result["ok"] else None, result["message"])
+
+
+def _conversion_error(op: str, rc: int, log: str) -> str:
+    lines = [ln.strip() for ln in log.splitlines() if ln.strip()]
+    hint = next((ln for ln in lines if "not support" in ln.lower() or "error" in ln.lower()), lines[-1] if lines else "")
+    return f"MNN cannot convert {op} (exit {rc}): {hint[:200]}"
+
+
+class MNNSession:
+    """One MNN session in a child process; every call has a timeout and a clear failure."""
+
+    def __init__(self, model: Path, input_names: list[str], output_names: list[str], timeout: float = 60.0) -> None:
+        self.timeout = timeout
+        env = dict(os.environ)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "pytest_mobilekernel.baselines.mnn_worker", str(model),
+             json.dumps(input_names), json.dumps(output_names)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+            start_new_session=True)
+        self._reply()
+
+    def _reply(self) -> dict:
+        assert self.proc.stdout is not None
+        ready, _, _ = select.select([self.proc.stdout], [], [], self.timeout)
+        line = self.proc.stdout.readline() if ready else ""
+        if not line:
+            rc = self.proc.poll()
+            self.close()
+            if not ready:
+                raise MNNUnavailable(f"MNN did not answer within {self.timeout:g}s")
+            raise MNNUnavailable(f"MNN crashed (exit {rc})" if rc else "MNN worker ended unexpectedly")
+        reply = json.loads(line)
+        if not reply.get("ok"):
+            raise MNNUnavailable(f"MNN failed: {reply.get('error')}")
+        return reply
+
+    def _call(self, **cmd: object) -> dict:
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(json.dumps(cmd) + "\n")
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            raise MNNUnavailable(f"MNN crashed (exit {self.proc.poll()})") from None
+        return self._reply()
+
+    def load(self, inputs: list[str]) -> None:
+        self._call(cmd="load", inputs=inputs)
+
+    def run(self, outputs: list[str]) -> None:
+        self._call(cmd="run", outputs=outputs)
+
+    def time(self, warmup: int, iterations: int) -> list[int]:
+        return self._call(cmd="time", warmup=warmup, iterations=iterations)["samples_ns"]
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                assert self.proc.stdin is not None
+                self.proc.stdin.write(json.dumps({"cmd": "quit"}) + "\n")
+                self.proc.stdin.flush()
+                self.proc.wait(timeout=5)
+            except (BrokenPipeError, subprocess.TimeoutExpired, OSError):
+                self.proc.kill()
+                self.proc.wait()
+
+    def __enter__(self) -> "MNNSession":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_session(task: TaskData, model: Path) -> MNNSession:
+    import onnx
+
+    proto = onnx.load(task.twin, load_external_data=False)
+    init = {i.name for i in proto.graph.initializer}
+    ins = [i.name for i in proto.graph.input if i.name not in init]
+    outs = [o.name for o in proto.graph.output]
+    return MNNSession(model, ins, outs)
+
+
+def check_against_reference(task: TaskData, session: MNNSession, workdir: Path) -> tuple[bool, float]:
+    """Does MNN reproduce PyTorch on the task's trials? (ok within task tolerance, max abs err)."""
+    import numpy as np
+
+    worst, ok = 0.0, True
+    for t, trial in enumerate(task.trials):
+        outs = [str(workdir / f"mnn_t{t}_o{k}.npy") for k in range(len(trial.references))]
+        session.load(trial.graph_inputs)
+        session.run(outs)
+        for got_path, ref_path in zip(outs, trial.references):
+            ref = np.load(ref_path)
+            got = np.load(got_path)
+            if got.size != ref.size:
+                return False, float("inf")
+            got = got.reshape(ref.shape).astype(np.float64)
+            r = ref.astype(np.float64)
+            err = np.abs(got - r)
+            worst = max(worst, float(np.nanmax(err)) if err.size else 0.0)
+            ok = ok and bool(np.all(err <= task.atol + task.rtol * np.abs(r)))
+    return ok, worst

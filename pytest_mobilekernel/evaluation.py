@@ -1,0 +1,338 @@
+"""The pipeline of one task: kernel -> build -> correctness -> speed, each step cached and shared.
+
+Values flow one way: TaskRef -> KernelCandidate -> BuildResult -> runs on the Device -> StageResult.
+Every stage can be run alone (``-m speed`` computes what it needs); expensive steps are
+content-cached (builds, task data, MNN conversion) or cached for this session (verdicts), behind
+file locks, so under ``-n 4`` each runs once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from . import timing
+from .agents import AgentSettings, KernelCandidate, get_agent_class
+from .cache import Cache
+from .devicelock import DeviceLock
+from .devices import get_device
+from .errors import MobileKernelError, TaskError
+from .sandbox import Limits
+from .targets import BuildResult, RunPlan, get_target
+from .tasks import DEFAULT_SEEDS, TaskData, TaskRef, build_model, load_module, make_inputs, materialize
+from .toolchain import Toolchain, host_toolchain
+from .verify import verify_trials
+
+STAGES = ("compile", "correctness", "speed")
+
+
+@dataclass
+class Settings:
+    kernels_dir: Path
+    cache_dir: Path
+    session_dir: Path
+    agent: str = "replay"
+    label: str = "reference"
+    device: str = "host"
+    target: str = "lite"
+    seeds: tuple[int, ...] = DEFAULT_SEEDS
+    blocks: int = 7
+    block_ms: float = 15.0
+    timeout: float = 30.0
+    memory_mb: int = 2048
+    threads: int = 1
+    torch_baseline: bool = True
+    agent_options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class StageResult:
+    stage: str
+    status: str  # passed | failed | skipped
+    message: str
+    props: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> "StageResult":
+        return cls(**json.loads(text))
+
+
+class Evaluator:
+    """One per pytest process; all cross-process sharing goes through the cache and session dir."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.cache = Cache(settings.cache_dir)
+        self.device = get_device(settings.device)
+        self.target = get_target(settings.target)
+        self.agent = get_agent_class(settings.agent)(
+            AgentSettings(settings.kernels_dir, settings.label, settings.agent_options))
+        self.lock = DeviceLock(settings.cache_dir / "locks", self.device.lock_name())
+        self.limits = Limits(wall_seconds=settings.timeout, cpu_seconds=int(math.ceil(settings.timeout)) + 1,
+                             memory_mb=settings.memory_mb)
+        self._kernels: dict[TaskRef, KernelCandidate] = {}
+        self._data: dict[TaskRef, TaskData] = {}
+
+    # -- shared steps --------------------------------------------------------------------------
+    def toolchain(self) -> Toolchain:
+        return host_toolchain()
+
+    def kernel(self, ref: TaskRef) -> KernelCandidate:
+        if ref not in self._kernels:
+            self._kernels[ref] = self.agent.generate(ref, self)
+        return self._kernels[ref]
+
+    def task_data(self, ref: TaskRef) -> TaskData:
+        if ref not in self._data:
+            self._data[ref] = materialize(ref, self.cache, self.settings.seeds)
+        return self._data[ref]
+
+    def build(self, ref: TaskRef) -> tuple[KernelCandidate, BuildResult]:
+        kernel = self.kernel(ref)
+        return kernel, self.target.build(kernel.source, self.toolchain(), self.cache)
+
+    def base_props(self, ref: TaskRef, stage: str) -> dict[str, Any]:
+        return {"task": ref.id, "category": ref.category, "stage": stage, "agent": self.settings.agent,
+                "label": self.settings.label, "device": self.device.name, "target": self.target.name}
+
+    @contextmanager
+    def _session_entry(self, ref: TaskRef, stage: str) -> Iterator[Path]:
+        from filelock import FileLock
+
+        path = self.settings.session_dir / "stages" / ref.category / ref.name / f"{stage}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(path) + ".lock"):
+            yield path
+
+    def _memo(self, ref: TaskRef, stage: str, compute: Any) -> StageResult:
+        """Compute a stage once per session across workers; later calls read the stored verdict."""
+        with self._session_entry(ref, stage) as path:
+            if path.exists():
+                return StageResult.from_json(path.read_text())
+            result = compute()
+            path.write_text(result.to_json())
+            return result
+
+    # -- stages --------------------------------------------------------------------------------
+    def run(self, ref: TaskRef, stage: str) -> StageResult:
+        if stage == "speed":
+            return self.speed(ref)
+        with self.lock.shared():
+            return self.compile(ref) if stage == "compile" else self.correctness(ref)
+
+    def compile(self, ref: TaskRef) -> StageResult:
+        return self._memo(ref, "compile", lambda: self._compile(ref))
+
+    def _compile(self, ref: TaskRef) -> StageResult:
+        props = self.base_props(ref, "compile")
+        try:
+            kernel, build = self.build(ref)
+        except MobileKernelError as exc:
+            return StageResult("compile", "failed", str(exc), props)
+        props.update(kernel_hash=hashlib.sha256(kernel.source.encode()).hexdigest()[:12], origin=kernel.origin,
+                     compile_s=round(build.seconds, 3), build_cached=build.cached, build_key=build.key[:16],
+                     toolchain=self.toolchain().identity)
+        errors = [d for d in build.diagnostics if d.get("kind") in ("error", "fatal error")]
+        props["n_errors"] = len(errors)
+        status = "passed" if build.ok else "failed"
+        return StageResult("compile", status, build.message if not build.ok else "compiled", props)
+
+    def correctness(self, ref: TaskRef) -> StageResult:
+        return self._memo(ref, "correctness", lambda: self._correctness(ref))
+
+    def _correctness(self, ref: TaskRef) -> StageResult:
+        props = self.base_props(ref, "correctness")
+        compiled = self.compile(ref)
+        props.update({k: v for k, v in compiled.props.items() if k in ("kernel_hash", "origin")})
+        if compiled.status != "passed":
+            return StageResult("correctness", "skipped", f"compile failed: {compiled.message}", props)
+        try:
+            data = self.task_data(ref)
+        except TaskError as exc:
+            return StageResult("correctness", "failed", f"task error: {exc}", props)
+        _, build = self.build(ref)
+        props.update(op=data.op_type, atol=data.atol, rtol=data.rtol, seeds=",".join(str(t.seed) for t in data.trials))
+        with self.scratch(ref) as work:
+            plan = self._plan(data, work, trials=range(len(data.trials)))
+            argv = self.target.write_spec(work, plan)
+            assert build.binary is not None
+            proc = self.device.run(build.binary, work, argv, self.limits)
+            if not proc.ok:
+                return StageResult("correctness", "failed", "kernel " + proc.describe(self.limits), props)
+            verdict = verify_trials(
+                [([work / o for o in outs], [Path(r) for r in trial.references])
+                 for (_, outs), trial in zip(plan.trials, data.trials)],
+                data.atol, data.rtol)
+        worst = max((o.max_abs_err for o in verdict.outputs), default=0.0)
+        props.update(max_abs_err=worst, trials=verdict.trials)
+        if not verdict.ok:
+            props["failure"] = verdict.summary()
+            (self.settings.session_dir / "stages" / ref.category / ref.name / "mismatch.json").write_text(
+                json.dumps(verdict.as_dict(), indent=1))
+            return StageResult("correctness", "failed", "wrong output: " + verdict.summary(), props)
+        return StageResult("correctness", "passed", f"matches PyTorch on {verdict.trials} seeds "
+                                                    f"(max abs err {worst:.2g})", props)
+
+    def speed(self, ref: TaskRef) -> StageResult:
+        with self.lock.shared():
+            correct = self.correctness(ref)
+        props = self.base_props(ref, "speed")
+        props.update({k: v for k, v in correct.props.items() if k in ("kernel_hash", "origin", "op")})
+        if correct.status != "passed":
+            return StageResult("speed", "skipped", f"correctness {correct.status}: {correct.message}", props)
+        if not self.device.can_time:
+            return StageResult("speed", "skipped", self.device.timing_reason or "device cannot time", props)
+        return self._memo(ref, "speed", lambda: self._speed(ref, props))
+
+    def _speed(self, ref: TaskRef, props: dict[str, Any]) -> StageResult:
+        from .baselines import mnn
+
+        data = self.task_data(ref)
+        _, build = self.build(ref)
+        assert build.binary is not None
+        with self.lock.shared():
+            conversion = mnn.convert(data, self.cache)
+        arms: list[timing.Arm] = []
+        session = None
+        mnn_reason = "" if conversion.ok else conversion.message
+        busy: list[int] = []
+        with self.scratch(ref) as work:
+            plan = self._plan(data, work, trials=[0])
+            kernel_failure: list[str] = []
+
+            def kernel_block(warmup: int, iterations: int) -> list[int]:
+                plan.warmup, plan.iterations = warmup, iterations
+                argv = self.target.write_spec(work, plan)
+                proc = self.device.run(build.binary, work, argv, self.limits)  # type: ignore[arg-type]
+                if not proc.ok:
+                    kernel_failure.append(proc.describe(self.limits))
+                    raise MobileKernelError("kernel " + proc.describe(self.limits) + " during timing")
+                return json.loads((work / plan.timing_file).read_text())["samples_ns"]
+
+            arms.append(timing.Arm("kernel", kernel_block))
+            try:
+                if conversion.ok:
+                    try:
+                        session = mnn.open_session(data, conversion.model)  # type: ignore[arg-type]
+                        matches, mnn_err = mnn.check_against_reference(data, session, work)
+                        props.update(mnn_matches=matches, mnn_max_abs_err=mnn_err)
+                        session.load(data.trials[0].graph_inputs)
+                        arms.append(timing.Arm("mnn", session.time))
+                    except mnn.MNNUnavailable as exc:
+                        mnn_reason = f"MNN cannot run {data.op_type}: {exc}"
+                        if session:
+                            session.close()
+                        session = None
+                if self.settings.torch_baseline:
+                    arms.append(timing.Arm("torch", self._torch_block(ref, data)))
+                with self.lock.exclusive():
+                    try:
+                        timing.interleave(arms, self.settings.blocks, self.settings.block_ms,
+                                          on_block=lambda: busy.append(timing.busy_processes()))
+                    except mnn.MNNUnavailable as exc:
+                        # MNN died mid-measurement: measure again without it rather than lose the task.
+                        mnn_reason = f"MNN failed while timing {data.op_type}: {exc}"
+                        arms = [a for a in arms if a.name != "mnn"]
+                        for a in arms:
+                            a.blocks.clear()
+                        timing.interleave(arms, self.settings.blocks, self.settings.block_ms,
+                                          on_block=lambda: busy.append(timing.busy_processes()))
+            except MobileKernelError as exc:
+                return StageResult("speed", "failed", str(exc), props)
+            finally:
+                if session:
+                    session.close()
+        by_name = {a.name: a for a in arms}
+        kernel_us = timing.latency_ns(by_name["kernel"].blocks) / 1e3
+        props.update(latency_us=round(kernel_us, 3), blocks=self.settings.blocks,
+                     iterations=by_name["kernel"].iterations, busy_processes=max(busy) if busy else -1)
+        parts = [f"kernel {kernel_us:.1f} us"]
+        if "mnn" in by_name:
+            mnn_arm = by_name["mnn"]
+            s = timing.speedup(mnn_arm.blocks, by_name["kernel"].blocks)
+            q1, q3 = timing.ratio_spread(mnn_arm.blocks, by_name["kernel"].blocks)
+            props.update(baseline="mnn", mnn_us=round(timing.latency_ns(mnn_arm.blocks) / 1e3, 3),
+                         speedup=round(s, 4), speedup_q1=round(q1, 4), speedup_q3=round(q3, 4))
+            parts.insert(0, f"{s:.2f}x vs MNN")
+            parts.append(f"MNN {props['mnn_us']:.1f} us")
+        else:
+            props.update(baseline="none", no_mnn_baseline=mnn_reason)
+            parts.insert(0, f"no MNN baseline ({mnn_reason})")
+        if "torch" in by_name:
+            st = timing.speedup(by_name["torch"].blocks, by_name["kernel"].blocks)
+            props.update(torch_us=round(timing.latency_ns(by_name["torch"].blocks) / 1e3, 3),
+                         speedup_torch=round(st, 4))
+            parts.append(f"{st:.2f}x vs torch eager")
+        samples_path = self.settings.session_dir / "samples" / ref.category / f"{ref.name}.json"
+        samples_path.parent.mkdir(parents=True, exist_ok=True)
+        samples_path.write_text(json.dumps({a.name: a.blocks for a in arms}))
+        return StageResult("speed", "passed", ", ".join(parts), props)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _plan(self, data: TaskData, work: Path, trials: Any) -> RunPlan:
+        """Link the trial inputs into the work dir; the runner sees only relative paths."""
+        plan_trials = []
+        for t in trials:
+            trial = data.trials[t]
+            ins: list[str | None] = []
+            for j, src in enumerate(trial.node_inputs):
+                if src is None:
+                    ins.append(None)
+                    continue
+                name = f"t{t}_in{j}.npy"
+                if not (work / name).exists():
+                    os.symlink(src, work / name)
+                ins.append(name)
+            outs = [f"t{t}_out{k}.npy" for k in range(len(data.outputs))]
+            plan_trials.append((ins, outs))
+        return RunPlan(op_type=data.op_type, op_name=data.op_name, attrs=data.attrs, inputs=data.inputs,
+                       outputs=data.outputs, trials=plan_trials, threads=self.settings.threads)
+
+    @contextmanager
+    def scratch(self, ref: TaskRef) -> Iterator[Path]:
+        root = self.settings.session_dir / "scratch"
+        root.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f"{ref.category}-{ref.name}-", dir=root))
+        try:
+            yield work
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def _torch_block(self, ref: TaskRef, data: TaskData) -> timing.BlockFn:
+        import time
+
+        import torch
+
+        module = load_module(ref)
+        model = build_model(ref, module)
+        inputs = make_inputs(ref, module, data.trials[0].seed)
+
+        def block(warmup: int, iterations: int) -> list[int]:
+            previous = torch.get_num_threads()
+            torch.set_num_threads(self.settings.threads)
+            try:
+                with torch.no_grad():
+                    for _ in range(warmup):
+                        model(*inputs)
+                    samples = []
+                    clock = time.perf_counter_ns
+                    for _ in range(iterations):
+                        t0 = clock()
+                        model(*inputs)
+                        samples.append(clock() - t0)
+            finally:
+                torch.set_num_threads(previous)
+            return samples
+
+        return block

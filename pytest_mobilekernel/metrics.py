@@ -1,0 +1,84 @@
+"""The paper's metrics, computed from per-task records (numbers only; report.py presents them).
+
+CSR    = tasks whose kernel builds / all tasks
+FCR    = tasks whose kernel is correct / all tasks
+fast_p = tasks correct AND speedup over MNN > p / all tasks   (p = 0.5, 1.0, 1.5)
+pass@k = 1 - C(n-c, k) / C(n, k) per task, averaged (unbiased estimator for n samples, c correct)
+A task with no MNN baseline never counts as fast (its speedup over PyTorch eager is reported apart).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from math import comb
+
+import numpy as np
+
+FAST_THRESHOLDS = (0.5, 1.0, 1.5)
+
+
+@dataclass
+class TaskOutcome:
+    task: str
+    category: str
+    compiled: bool | None = None  # None: stage not run
+    correct: bool | None = None
+    speedup: float | None = None  # over MNN
+    speedup_torch: float | None = None
+    latency_us: float | None = None
+    mnn_us: float | None = None
+    no_mnn_baseline: str = ""
+    messages: dict[str, str] = field(default_factory=dict)
+    statuses: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Metrics:
+    tasks: int
+    csr: float | None
+    fcr: float | None
+    fast: dict[float, float | None]
+    geomean_speedup: float | None
+    geomean_speedup_torch: float | None
+    timed: int
+    no_baseline: int
+
+
+def pass_at_k(n: int, c: int, k: int) -> float:
+    """Unbiased pass@k (Chen et al. 2021) for n samples of which c are correct."""
+    if k > n:
+        raise ValueError(f"pass@{k} needs at least {k} samples, got {n}")
+    if n - c < k:
+        return 1.0
+    return 1.0 - comb(n - c, k) / comb(n, k)
+
+
+def geomean(values: list[float]) -> float | None:
+    vals = [v for v in values if v and v > 0]
+    return float(np.exp(np.mean(np.log(vals)))) if vals else None
+
+
+def compute(outcomes: list[TaskOutcome]) -> Metrics:
+    n = len(outcomes)
+    ran_compile = [o for o in outcomes if o.compiled is not None]
+    ran_correct = [o for o in outcomes if o.correct is not None]
+    csr = sum(bool(o.compiled) for o in outcomes) / n if n and len(ran_compile) == n else None
+    fcr = sum(bool(o.correct) for o in outcomes) / n if n and len(ran_correct) == n else None
+    timed = [o for o in outcomes if o.speedup is not None or o.speedup_torch is not None]
+    fast: dict[float, float | None] = {}
+    for p in FAST_THRESHOLDS:
+        fast[p] = (sum(1 for o in outcomes if o.correct and o.speedup is not None and o.speedup > p) / n
+                   if n and fcr is not None and timed else None)
+    return Metrics(
+        tasks=n, csr=csr, fcr=fcr, fast=fast,
+        geomean_speedup=geomean([o.speedup for o in outcomes if o.correct and o.speedup is not None]),
+        geomean_speedup_torch=geomean([o.speedup_torch for o in outcomes if o.correct and o.speedup_torch is not None]),
+        timed=len(timed), no_baseline=sum(1 for o in outcomes if o.no_mnn_baseline),
+    )
+
+
+def by_category(outcomes: list[TaskOutcome]) -> dict[str, Metrics]:
+    cats: dict[str, list[TaskOutcome]] = {}
+    for o in outcomes:
+        cats.setdefault(o.category, []).append(o)
+    return {c: compute(v) for c, v in sorted(cats.items())}

@@ -1,0 +1,220 @@
+"""pytest entry point: options, markers, collection and reporting hooks. Behaviour lives elsewhere."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import benchjson, report
+from .cache import default_root
+from .errors import MobileKernelError
+from .evaluation import Evaluator, Settings
+from .results import ResultsCollector
+from .tasks import is_task_file
+
+EVALUATOR = pytest.StashKey[Evaluator]()
+SETTINGS = pytest.StashKey[Settings]()
+COLLECTOR = pytest.StashKey[ResultsCollector]()
+TASKS_DIR = pytest.StashKey[Path]()
+KEEP_SESSIONS = 10
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    g = parser.getgroup("mobilekernel", "MobileKernelBench")
+    g.addoption("--agent", default="replay", help="agent producing kernels: replay (default), oneshot, moka")
+    g.addoption("--device", default="host", help="where kernels run: host (default)")
+    g.addoption("--target", default="lite", help="what kernels build against: lite (the embedded mnn_ext SDK)")
+    g.addoption("--tasks-dir", default=None, help="directory of <Category>/<Task>.py files (default: bench_tasks/)")
+    g.addoption("--kernels-dir", default=None, help="stored kernels (default: kernels_generated/ beside the tasks)")
+    g.addoption("--kernels-label", default="reference", help="sub-folder of --kernels-dir to replay or write")
+    g.addoption("--mk-cache-dir", default=None, help="build/task cache (default: $XDG_CACHE_HOME/pytest-mobilekernel)")
+    g.addoption("--mk-results", default=".mobilekernel/results.json", help="machine-readable results file")
+    g.addoption("--mk-seeds", default="1,2,3", help="input seeds for correctness (comma-separated, >= 3 advised)")
+    g.addoption("--mk-blocks", type=int, default=7, help="interleaved timing blocks per arm")
+    g.addoption("--mk-block-ms", type=float, default=15.0, help="target duration of one timing block (ms)")
+    g.addoption("--mk-timeout", type=float, default=30.0, help="wall-time limit of one kernel run (s)")
+    g.addoption("--mk-memory-mb", type=int, default=2048, help="address-space limit of one kernel run (MiB)")
+    g.addoption("--mk-threads", type=int, default=1, help="threads given to kernels and baselines")
+    g.addoption("--mk-no-torch-baseline", action="store_true", help="do not time PyTorch eager")
+
+
+def _project_dir(config: pytest.Config) -> Path:
+    """The directory holding bench_tasks/ and kernels_generated/.
+
+    rootpath can be wrong when pytest mistook an option's value for a test path; look upwards too.
+    """
+    for base in (config.rootpath, config.invocation_params.dir, *config.invocation_params.dir.parents):
+        if (base / "bench_tasks").is_dir():
+            return base.resolve()
+    return config.rootpath.resolve()
+
+
+def _tasks_dir(config: pytest.Config) -> Path:
+    opt = config.getoption("tasks_dir")
+    return Path(opt).resolve() if opt else _project_dir(config) / "bench_tasks"
+
+
+def _settings(config: pytest.Config, session_id: str) -> Settings:
+    kernels = config.getoption("kernels_dir")
+    cache_dir = Path(config.getoption("mk_cache_dir") or default_root()).resolve()
+    try:
+        seeds = tuple(int(s) for s in str(config.getoption("mk_seeds")).split(",") if s.strip())
+    except ValueError:
+        raise pytest.UsageError(f"--mk-seeds takes comma-separated integers, got {config.getoption('mk_seeds')!r}") from None
+    if not seeds:
+        raise pytest.UsageError("--mk-seeds needs at least one seed")
+    return Settings(
+        kernels_dir=Path(kernels).resolve() if kernels else _project_dir(config) / "kernels_generated",
+        cache_dir=cache_dir,
+        session_dir=cache_dir / "sessions" / session_id,
+        agent=config.getoption("agent"), label=config.getoption("kernels_label"),
+        device=config.getoption("device"), target=config.getoption("target"), seeds=seeds,
+        blocks=config.getoption("mk_blocks"), block_ms=config.getoption("mk_block_ms"),
+        timeout=config.getoption("mk_timeout"), memory_mb=config.getoption("mk_memory_mb"),
+        threads=config.getoption("mk_threads"), torch_baseline=not config.getoption("mk_no_torch_baseline"),
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    for stage, text in (("compile", "the kernel builds"), ("correctness", "the kernel matches PyTorch"),
+                        ("speed", "the kernel is timed against MNN")):
+        config.addinivalue_line("markers", f"{stage}: MobileKernelBench stage: {text}")
+    config.stash[TASKS_DIR] = _tasks_dir(config)
+    workerinput = getattr(config, "workerinput", None)
+    session_id = workerinput["mk_session"] if workerinput else f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    config.stash[SETTINGS] = _settings(config, session_id)
+    _choose_args(config)
+    if workerinput is None:
+        config.stash[COLLECTOR] = ResultsCollector()
+        config.pluginmanager.register(_Controller(config), "mobilekernel-controller")
+        _prune_sessions(config.stash[SETTINGS].cache_dir / "sessions")
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_XdistHooks(session_id), "mobilekernel-xdist")
+    # Unknown agent/device/target: fail now with one line, not once per task.
+    try:
+        from .agents import get_agent_class
+        from .devices import get_device
+        from .targets import TARGETS
+
+        get_agent_class(config.getoption("agent"))
+        get_device(config.getoption("device"))
+        if config.getoption("target") not in TARGETS:
+            raise MobileKernelError(f"unknown target {config.getoption('target')!r}: known targets are "
+                                    f"{', '.join(sorted(TARGETS))}")
+    except MobileKernelError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+def _choose_args(config: pytest.Config) -> None:
+    """Run the tasks dir when no test path was given.
+
+    pytest's early argument scan takes the value of a space-separated plugin option
+    (``--mk-cache-dir /tmp/x``) for a test path and then skips ``testpaths``; undo that here.
+    """
+    invocation = [str(a) for a in config.invocation_params.args]
+    option_values = {str(config.getoption(name)) for name in PATH_OPTIONS if config.getoption(name)}
+    positional = [a for a in invocation if not a.startswith("-") and a not in option_values]
+    # values of other options (-k EXPR, -m EXPR, -n N, -p NAME...) are not paths either
+    for flag in ("-k", "-m", "-n", "-p", "--numprocesses", "--dist", "--junitxml", "--benchmark-json",
+                 "--agent", "--device", "--target", "--kernels-label", "--mk-seeds", "--mk-blocks",
+                 "--mk-block-ms", "--mk-timeout", "--mk-memory-mb", "--mk-threads", "-W", "-o", "--rootdir",
+                 "--basetemp", "--tb", "-c", "--maxfail", "--deselect", "--ignore"):
+        for i, a in enumerate(invocation[:-1]):
+            if a == flag and invocation[i + 1] in positional:
+                positional.remove(invocation[i + 1])
+    if positional:
+        return
+    if config.getoption("tasks_dir") or (
+        config.args_source == pytest.Config.ArgsSource.INVOCATION_DIR and config.stash[TASKS_DIR].is_dir()
+    ):
+        config.args = [str(config.stash[TASKS_DIR])]
+
+
+PATH_OPTIONS = ("tasks_dir", "kernels_dir", "mk_cache_dir", "mk_results")
+
+
+class _XdistHooks:
+    def __init__(self, session_id: str) -> None:
+        self.session_id = session_id
+
+    def pytest_configure_node(self, node: Any) -> None:
+        node.workerinput["mk_session"] = self.session_id
+
+
+def _prune_sessions(root: Path) -> None:
+    if not root.exists():
+        return
+    sessions = sorted(root.iterdir(), key=lambda p: p.stat().st_mtime)
+    for old in sessions[:-KEEP_SESSIONS]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def get_evaluator(config: pytest.Config) -> Evaluator:
+    if EVALUATOR not in config.stash:
+        config.stash[EVALUATOR] = Evaluator(config.stash[SETTINGS])
+    return config.stash[EVALUATOR]
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    tasks_dir = parent.config.stash[TASKS_DIR]
+    if file_path.parent.parent == tasks_dir and is_task_file(file_path):
+        from .collect import TaskFile
+
+        return TaskFile.from_parent(parent, path=file_path)
+    return None
+
+
+class _Controller:
+    """Controller-side aggregation (the only process under -n 0, the xdist master otherwise)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when != "call" and not (report.when == "setup" and report.skipped):
+            return
+        record = self.config.stash[COLLECTOR].add(report.user_properties, report.outcome, report.duration)
+        if record and record.get("stage") == "speed" and record.get("status") == "passed":
+            _add_benchmarks(self.config, report.nodeid, record)
+
+
+def _add_benchmarks(config: pytest.Config, nodeid: str, record: dict[str, Any]) -> None:
+    import json
+
+    settings = config.stash[SETTINGS]
+    category, name = record["task"].split("/", 1)
+    path = settings.session_dir / "samples" / category / f"{name}.json"
+    if not path.exists():
+        return
+    arms = json.loads(path.read_text())
+    info = {k: record.get(k) for k in ("task", "op", "device", "agent", "kernel_hash", "speedup", "baseline")}
+    for arm, blocks in arms.items():
+        benchjson.add_arm(config, nodeid, record["task"], arm, blocks, info)
+
+
+def _run_info(config: pytest.Config) -> dict[str, Any]:
+    s = config.stash[SETTINGS]
+    return {"agent": s.agent, "label": s.label, "device": s.device, "target": s.target,
+            "seeds": list(s.seeds), "blocks": s.blocks, "threads": s.threads,
+            "workers": os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"), "session_dir": str(s.session_dir)}
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if COLLECTOR not in config.stash or not config.stash[COLLECTOR].records:
+        return
+    collector = config.stash[COLLECTOR]
+    results_path = Path(config.getoption("mk_results"))
+    if not results_path.is_absolute():
+        results_path = config.invocation_params.dir / results_path
+    collector.write(results_path, _run_info(config))
+    terminalreporter.section("MobileKernelBench")
+    for line in report.render(collector.outcomes(), _run_info(config)):
+        terminalreporter.write_line(line)
+    terminalreporter.write_line(f"results: {results_path}")

@@ -1,0 +1,92 @@
+"""Per-item records: StageResult -> JUnit properties -> controller-side aggregation -> results file.
+
+Items attach their record to ``item.user_properties`` (which reach JUnit XML and travel from xdist
+workers to the controller with the report); the controller rebuilds per-task outcomes from the
+reports it receives, so ``-n 0`` and ``-n 4`` aggregate the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from .metrics import TaskOutcome, by_category, compute
+
+PREFIX = "mk_"
+
+
+def to_properties(result: Any) -> list[tuple[str, object]]:
+    props = [(f"{PREFIX}status", result.status), (f"{PREFIX}message", result.message)]
+    for k, v in result.props.items():
+        props.append((f"{PREFIX}{k}", v))
+    return props
+
+
+def from_properties(props: list[tuple[str, object]]) -> dict[str, Any]:
+    return {k[len(PREFIX):]: v for k, v in props if k.startswith(PREFIX)}
+
+
+class ResultsCollector:
+    def __init__(self) -> None:
+        self.records: list[dict[str, Any]] = []
+        self.started = time.time()
+
+    def add(self, props: list[tuple[str, object]], outcome: str, duration: float) -> dict[str, Any] | None:
+        record = from_properties(props)
+        if "stage" not in record:
+            return None
+        record["pytest_outcome"] = outcome
+        record["duration_s"] = round(duration, 3)
+        self.records.append(record)
+        return record
+
+    def outcomes(self) -> list[TaskOutcome]:
+        tasks: dict[str, TaskOutcome] = {}
+        for r in sorted(self.records, key=lambda r: (r["task"], r["stage"])):
+            o = tasks.setdefault(r["task"], TaskOutcome(task=r["task"], category=r["category"]))
+            stage, status = r["stage"], r.get("status")
+            o.statuses[stage] = status
+            o.messages[stage] = r.get("message", "")
+            if stage == "compile":
+                o.compiled = status == "passed"
+            elif stage == "correctness":
+                if status == "skipped" and str(r.get("message", "")).startswith("compile failed"):
+                    o.compiled, o.correct = False, False
+                elif status in ("passed", "failed"):
+                    o.compiled, o.correct = True if o.compiled is None else o.compiled, status == "passed"
+            elif stage == "speed":
+                if status == "passed":
+                    o.compiled, o.correct = True, True
+                    o.speedup = r.get("speedup")
+                    o.speedup_torch = r.get("speedup_torch")
+                    o.latency_us = r.get("latency_us")
+                    o.mnn_us = r.get("mnn_us")
+                    o.no_mnn_baseline = r.get("no_mnn_baseline", "")
+        return sorted(tasks.values(), key=lambda o: o.task)
+
+    def write(self, path: Path, run_info: dict[str, Any]) -> dict[str, Any]:
+        outcomes = self.outcomes()
+        doc = {
+            "schema": "pytest-mobilekernel/results/1",
+            "run": {**run_info, "started": self.started, "finished": time.time(),
+                    "machine": platform.machine(), "node": platform.node()},
+            "metrics": _metrics_dict(compute(outcomes)),
+            "categories": {c: _metrics_dict(m) for c, m in by_category(outcomes).items()},
+            "tasks": [asdict(o) for o in outcomes],
+            "items": self.records,
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(doc, indent=1, default=str))
+        tmp.replace(path)
+        return doc
+
+
+def _metrics_dict(m: Any) -> dict[str, Any]:
+    d = asdict(m)
+    d["fast"] = {f"fast_{p:g}": v for p, v in m.fast.items()}
+    return d

@@ -1,0 +1,128 @@
+"""Run untrusted generated code in a child process with limits.
+
+The child gets its own process group (so a kernel that forks cannot outlive the verdict), a
+scratch working directory, a wall-clock limit enforced by killing the group, and rlimits on CPU
+time, address space, open files, file size and core dumps. The result says in one line what
+happened; the harness never dies with the child.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Limits:
+    wall_seconds: float = 60.0
+    cpu_seconds: int = 120
+    memory_mb: int = 4096
+    max_open_files: int = 64
+    max_file_mb: int = 1024
+
+
+@dataclass
+class ProcessResult:
+    returncode: int | None
+    stdout: str
+    stderr: str
+    wall_seconds: float
+    timed_out: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.timed_out
+
+    def describe(self, limits: Limits | None = None) -> str:
+        """One line: why the child did not succeed."""
+        detail = _last_line(self.stderr)
+        if self.timed_out:
+            limit = f" {limits.wall_seconds:g}s" if limits else ""
+            return f"timed out (wall-time limit{limit}); process group killed"
+        rc = self.returncode
+        if rc is not None and rc < 0:
+            sig = -rc
+            name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
+            why = {
+                "SIGSEGV": "crashed with SIGSEGV (invalid memory access)",
+                "SIGBUS": "crashed with SIGBUS (misaligned or invalid memory access)",
+                "SIGFPE": "crashed with SIGFPE (arithmetic error, e.g. integer division by zero)",
+                "SIGABRT": "aborted (SIGABRT)",
+                "SIGILL": "crashed with SIGILL (illegal instruction: ISA not supported here?)",
+                "SIGXCPU": "exceeded the CPU-time limit (SIGXCPU)",
+                "SIGKILL": "killed (SIGKILL), likely the memory limit",
+                "SIGXFSZ": "exceeded the file-size limit (SIGXFSZ)",
+            }.get(name, f"killed by {name}")
+            return why + (f": {detail}" if detail else "")
+        return f"exited with code {rc}" + (f": {detail}" if detail else "")
+
+
+def _last_line(text: str) -> str:
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    if not lines:
+        return ""
+    line = lines[-1]
+    return line if len(line) <= 300 else line[:297] + "..."
+
+
+def _limit_child(limits: Limits) -> None:  # runs in the child between fork and exec
+    mb = 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * mb, limits.memory_mb * mb))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limits.max_open_files, limits.max_open_files))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.max_file_mb * mb, limits.max_file_mb * mb))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def run_limited(argv: list[str], cwd: Path, limits: Limits, env: dict[str, str] | None = None) -> ProcessResult:
+    """Run argv in cwd under limits; never raises for anything the child does."""
+    child_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C"}
+    if env:
+        child_env.update(env)
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env=child_env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=lambda: _limit_child(limits),
+    )
+    timed_out = False
+    try:
+        out, err = proc.communicate(timeout=limits.wall_seconds)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        _kill_group(proc.pid)
+        out, err = proc.communicate()
+    finally:
+        # Whatever the child left running in its group goes too.
+        _kill_group(proc.pid)
+    return ProcessResult(
+        returncode=proc.returncode,
+        stdout=_decode(out),
+        stderr=_decode(err),
+        wall_seconds=time.perf_counter() - start,
+        timed_out=timed_out,
+    )
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _decode(data: bytes | None) -> str:
+    # Bounded: a kernel printing in a loop must not fill the harness's memory or the report.
+    if not data:
+        return ""
+    return data[-65536:].decode("utf-8", "replace")

@@ -1,0 +1,78 @@
+"""Measurement protocol and its statistics.
+
+Candidate and baselines are measured in interleaved blocks (A B C, C B A, A B C, ...) so that
+drift of the machine's speed over minutes hits every arm alike. Each block is a few warm-up calls
+and N individually timed calls, N calibrated so one block lasts about ``block_ms``.
+
+Statistic: per block, the 10th percentile of the samples (the lower tail is the run undisturbed by
+interrupts and the other core; the minimum alone is one lucky sample). Latency = median over
+blocks of that figure. Speedup = median over blocks of the per-block ratio T_base / T_candidate:
+pairing blocks cancels drift that both arms saw, and the median ignores a block that one
+disturbance spoiled. On these machines medians of raw samples wandered 20-50 % while lower
+percentiles stayed within ~1 % in a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+BlockFn = Callable[[int, int], list[int]]  # (warmup, iterations) -> samples in ns
+
+
+@dataclass
+class Arm:
+    name: str
+    block: BlockFn
+    iterations: int = 0
+    blocks: list[list[int]] = field(default_factory=list)
+
+
+def calibrate(arm: Arm, block_ms: float, max_iterations: int = 5000) -> None:
+    probe = arm.block(1, 3)
+    per_call = max(float(np.min(probe)), 1.0)
+    arm.iterations = int(np.clip(block_ms * 1e6 / per_call, 5, max_iterations))
+
+
+def interleave(arms: list[Arm], blocks: int, block_ms: float, warmup: int = 2,
+               on_block: Callable[[], None] | None = None) -> None:
+    for arm in arms:
+        calibrate(arm, block_ms)
+    for k in range(blocks):
+        order = arms if k % 2 == 0 else list(reversed(arms))
+        for arm in order:
+            arm.blocks.append(list(arm.block(warmup, arm.iterations)))
+        if on_block:
+            on_block()
+
+
+def block_statistic(samples: list[int] | np.ndarray) -> float:
+    return float(np.percentile(np.asarray(samples, dtype=np.float64), 10))
+
+
+def latency_ns(blocks: list[list[int]]) -> float:
+    return float(np.median([block_statistic(b) for b in blocks]))
+
+
+def speedup(base_blocks: list[list[int]], cand_blocks: list[list[int]]) -> float:
+    ratios = [block_statistic(b) / block_statistic(c) for b, c in zip(base_blocks, cand_blocks)]
+    return float(np.median(ratios))
+
+
+def ratio_spread(base_blocks: list[list[int]], cand_blocks: list[list[int]]) -> tuple[float, float]:
+    """Inter-quartile range of the per-block ratios: how much to trust the speedup."""
+    ratios = [block_statistic(b) / block_statistic(c) for b, c in zip(base_blocks, cand_blocks)]
+    q1, q3 = np.percentile(ratios, [25, 75])
+    return float(q1), float(q3)
+
+
+def busy_processes() -> int:
+    """Runnable processes on this machine besides the one timing (from /proc/loadavg)."""
+    try:
+        with open("/proc/loadavg") as f:
+            running = int(f.read().split()[3].split("/")[0])
+        return max(running - 1, 0)
+    except (OSError, ValueError, IndexError):
+        return -1

@@ -1,0 +1,140 @@
+"""The single-node ONNX twin of a task: export, topology check, attributes, onnxruntime validation."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+from typing import Any
+
+from .errors import TaskError
+
+
+def export(model: Any, inputs: list[Any], n_outputs: int, opset: int) -> Any:
+    """TorchScript export (deterministic, needs no onnxscript); graph inputs named input_<k>."""
+    import onnx
+    import torch
+
+    names = [f"input_{i}" for i, x in enumerate(inputs) if isinstance(x, torch.Tensor)]
+    buf = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            model, tuple(inputs), buf, dynamo=False, opset_version=opset, do_constant_folding=True,
+            input_names=names, output_names=[f"output_{j}" for j in range(n_outputs)],
+        )
+    return onnx.load_from_string(buf.getvalue())
+
+
+def operator_nodes(proto: Any) -> list[Any]:
+    return [n for n in proto.graph.node if n.op_type != "Constant"]
+
+
+def single_node(proto: Any, expected_op: str | None, task_id: str) -> Any:
+    nodes = operator_nodes(proto)
+    if len(nodes) != 1:
+        ops = ", ".join(n.op_type for n in nodes) or "none"
+        raise TaskError(
+            f"{task_id}: ONNX twin has {len(nodes)} operator nodes ({ops}), expected exactly one: "
+            "define onnx_twin(model, inputs) in the task file to build a single-node twin with onnx.helper"
+        )
+    node = nodes[0]
+    if expected_op and node.op_type != expected_op:
+        raise TaskError(f"{task_id}: ONNX twin's node is {node.op_type}, task declares ONNX_OP = {expected_op!r}")
+    return node
+
+
+def graph_input_names(proto: Any) -> list[str]:
+    init = {i.name for i in proto.graph.initializer}
+    return [i.name for i in proto.graph.input if i.name not in init]
+
+
+def constant_values(proto: Any) -> dict[str, Any]:
+    """Initializers and Constant-node outputs, as numpy arrays."""
+    from onnx import numpy_helper
+
+    values = {i.name: numpy_helper.to_array(i) for i in proto.graph.initializer}
+    for n in proto.graph.node:
+        if n.op_type == "Constant":
+            values[n.output[0]] = _constant_node_value(n)
+    return values
+
+
+def _constant_node_value(node: Any) -> Any:
+    import numpy as np
+    from onnx import helper, numpy_helper
+
+    attr = node.attribute[0]
+    value = helper.get_attribute_value(attr)
+    if attr.name == "value":
+        return numpy_helper.to_array(value)
+    dtype = {"value_float": np.float32, "value_floats": np.float32, "value_int": np.int64, "value_ints": np.int64}
+    return np.asarray(value, dtype=dtype.get(attr.name))
+
+
+def node_attributes(node: Any) -> dict[str, Any]:
+    """ONNX attributes as JSON values (numbers, strings, lists; tensors flattened to lists)."""
+    from onnx import helper, numpy_helper
+
+    attrs: dict[str, Any] = {}
+    for attr in node.attribute:
+        value = helper.get_attribute_value(attr)
+        if isinstance(value, bytes):
+            value = value.decode()
+        elif hasattr(value, "dims") and hasattr(value, "data_type"):  # TensorProto
+            value = numpy_helper.to_array(value).reshape(-1).tolist()
+        elif isinstance(value, list):
+            value = [v.decode() if isinstance(v, bytes) else v for v in value]
+            if value and not isinstance(value[0], (int, float, str)):
+                continue  # graphs / tensor lists: no kernel in this benchmark takes them
+        elif not isinstance(value, (int, float, str)):
+            continue
+        attrs[attr.name] = value
+    return attrs
+
+
+def validate_with_onnxruntime(
+    twin: Path, graph_inputs: list[list[Path]], references: list[list[Path]], atol: float, rtol: float, task_id: str,
+) -> tuple[float | None, str]:
+    """Run the twin under onnxruntime for every trial; raise if it disagrees with PyTorch.
+
+    Returns (max abs error, note). onnxruntime lacking a kernel is a note, not a failure: the
+    twin may still be valid ONNX that MNN and the candidate kernel can run.
+    """
+    import numpy as np
+
+    try:
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 1
+        opts.log_severity_level = 3
+        sess = ort.InferenceSession(str(twin), opts, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # noqa: BLE001
+        return None, f"onnxruntime cannot load the twin: {str(exc).splitlines()[0][:200]}"
+    names = [i.name for i in sess.get_inputs()]
+    worst = 0.0
+    for files, refs in zip(graph_inputs, references):
+        feed = {n: np.load(f) for n, f in zip(names, files)}
+        try:
+            got = sess.run(None, feed)
+        except Exception as exc:  # noqa: BLE001
+            return None, f"onnxruntime cannot run the twin: {str(exc).splitlines()[0][:200]}"
+        for g, r in zip(got, refs):
+            expect = np.load(r)
+            if g.shape != expect.shape:
+                raise TaskError(f"{task_id}: twin output shape {g.shape} under onnxruntime != PyTorch {expect.shape}")
+            if expect.dtype == bool or g.dtype == bool:
+                bad = int(np.count_nonzero(g.astype(bool) != expect.astype(bool)))
+                if bad:
+                    raise TaskError(f"{task_id}: ONNX twin disagrees with PyTorch under onnxruntime ({bad} elements)")
+                continue
+            err = np.abs(g.astype(np.float64) - expect.astype(np.float64))
+            worst = max(worst, float(np.nanmax(err)) if err.size else 0.0)
+            limit = atol + rtol * np.abs(expect.astype(np.float64))
+            if not np.all((err <= limit) | (np.isnan(g) & np.isnan(expect))):
+                raise TaskError(
+                    f"{task_id}: ONNX twin disagrees with PyTorch under onnxruntime: max abs err {worst:.3g} "
+                    f"(atol {atol:g}, rtol {rtol:g}); fix the twin or state a tolerance with a reason"
+                )
+    return worst, ""
