@@ -1,0 +1,31 @@
+# Quick start: `make bench` (run the benchmark on the embedded default) and `make test` (the
+# project's own tests). Both create .venv and install the project on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# Workers for the benchmark; timing is exclusive per device whatever this is.
+BENCH_WORKERS ?= 2
+TEST_WORKERS ?= 2
+
+.PHONY: setup bench test lint clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+bench: $(STAMP)
+	$(BIN)/pytest -n $(BENCH_WORKERS) -p no:cacheprovider --mk-results=results/latest/results.json $(BENCH_ARGS)
+
+test: $(STAMP)
+	$(BIN)/pytest tests -n $(TEST_WORKERS) -p no:cacheprovider $(TEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check pytest_mobilekernel tests benchmarks bench_tasks
+
+clean:
+	rm -rf $(VENV) .mobilekernel results
