@@ -67,7 +67,7 @@ public:
         if (hasBias && inputs[2]->elementSize() != mInside && inputs[2]->elementSize() != 1) {
             return INVALID_VALUE;
         }
-        // Expand broadcast parameters once so the hot loop has a single form.
+        // Scratch for a broadcast (single-element) or absent parameter, so the hot loop has one form.
         mScale.assign(mInside, 0.0f);
         mBias.assign(mInside, 0.0f);
         return NO_ERROR;
@@ -76,18 +76,11 @@ public:
     ErrorCode onExecute(const std::vector<Tensor*>& inputs, const std::vector<Tensor*>& outputs) override {
         const float* x = inputs[0]->host<float>();
         float* y       = outputs[0]->host<float>();
-        // Parameters are inputs and could change between calls: refresh the expanded copies.
-        const Tensor* scaleT = inputs[1];
-        const Tensor* biasT  = inputs.size() > 2 ? inputs[2] : nullptr;
-        for (int k = 0; k < mInside; ++k) {
-            mScale[k] = scaleT->host<float>()[scaleT->elementSize() == 1 ? 0 : k];
-            mBias[k]  = biasT == nullptr ? 0.0f : biasT->host<float>()[biasT->elementSize() == 1 ? 0 : k];
-        }
+        const float* scale = parameter(inputs[1], mScale, 1.0f);
+        const float* bias  = parameter(inputs.size() > 2 ? inputs[2] : nullptr, mBias, 0.0f);
         float* meanOut   = outputs.size() > 1 && outputs[1] != nullptr ? outputs[1]->host<float>() : nullptr;
         float* invStdOut = outputs.size() > 2 && outputs[2] != nullptr ? outputs[2]->host<float>() : nullptr;
 
-        const float* scale = mScale.data();
-        const float* bias  = mBias.data();
         const int inside   = mInside;
         const int threads  = backend()->threadNumber();
         const int chunk    = UP_DIV(mOutside, threads);
@@ -115,6 +108,17 @@ public:
     }
 
 private:
+    // A full-size parameter is used in place; a single element (or an absent B, given as
+    // `fallback`) is expanded into `scratch`. Done per call since parameters are inputs.
+    const float* parameter(const Tensor* t, std::vector<float>& scratch, float fallback) const {
+        if (t != nullptr && t->elementSize() == mInside) {
+            return t->host<float>();
+        }
+        const float value = t == nullptr ? fallback : t->host<float>()[0];
+        for (int k = 0; k < mInside; ++k) scratch[k] = value;
+        return scratch.data();
+    }
+
     int mAxis;
     float mEpsilon;
     int mOutside = 1;

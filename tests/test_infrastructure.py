@@ -1,0 +1,81 @@
+"""Cache, locks and the sandbox: the parts that make -n 4 and untrusted code safe."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import sys
+import time
+from pathlib import Path
+
+from pytest_mobilekernel.cache import Cache, content_key
+from pytest_mobilekernel.devicelock import DeviceLock
+from pytest_mobilekernel.sandbox import Limits, run_limited
+
+
+def _create_once(root: str, counter: str) -> str:
+    def create(out: Path) -> None:
+        with open(counter, "a") as f:
+            f.write("x")
+        time.sleep(0.3)
+        (out / "value").write_text("42")
+
+    return str(Cache(Path(root)).get_or_create("k", content_key("same"), create))
+
+
+def test_cache_entry_is_created_once_across_processes(tmp_path) -> None:
+    counter = tmp_path / "count"
+    with mp.get_context("spawn").Pool(4) as pool:
+        paths = pool.starmap(_create_once, [(str(tmp_path / "c"), str(counter))] * 4)
+    assert counter.read_text() == "x"
+    assert len(set(paths)) == 1 and (Path(paths[0]) / "value").read_text() == "42"
+
+
+def test_content_key_is_unambiguous() -> None:
+    assert content_key("ab", "c") != content_key("a", "bc")
+
+
+def _hold_shared(lock_dir: str, log: str, hold: float) -> None:
+    with DeviceLock(Path(lock_dir), "dev").shared():
+        with open(log, "a") as f:
+            f.write(f"S+ {time.monotonic()}\n")
+        time.sleep(hold)
+        with open(log, "a") as f:
+            f.write(f"S- {time.monotonic()}\n")
+
+
+def test_timing_excludes_other_work(tmp_path) -> None:
+    log = tmp_path / "log"
+    ctx = mp.get_context("spawn")
+    readers = [ctx.Process(target=_hold_shared, args=(str(tmp_path), str(log), 0.5)) for _ in range(2)]
+    for r in readers:
+        r.start()
+    while not log.exists() or log.read_text().count("S+") < 2:
+        time.sleep(0.01)
+    with DeviceLock(tmp_path, "dev").exclusive():
+        entered = time.monotonic()
+    for r in readers:
+        r.join()
+    releases = [float(line.split()[1]) for line in log.read_text().splitlines() if line.startswith("S-")]
+    assert entered >= max(releases)  # the timer waited for both readers
+
+
+def test_sandbox_kills_the_whole_process_group(tmp_path) -> None:
+    marker = tmp_path / "child-alive"
+    script = (f"import os, time\nif os.fork() == 0:\n    time.sleep(2)\n    open({str(marker)!r}, 'w').close()\n"
+              "    os._exit(0)\ntime.sleep(60)\n")
+    res = run_limited([sys.executable, "-c", script], cwd=tmp_path, limits=Limits(wall_seconds=1))
+    assert res.timed_out and "timed out" in res.describe()
+    time.sleep(2.5)
+    assert not marker.exists()  # the forked child died with its group
+
+
+def test_sandbox_reports_signals_and_limits(tmp_path) -> None:
+    seg = run_limited([sys.executable, "-c", "import ctypes; ctypes.string_at(0)"], cwd=tmp_path, limits=Limits())
+    assert "SIGSEGV" in seg.describe()
+    mem = run_limited([sys.executable, "-c", "x = bytearray(3 << 30)"], cwd=tmp_path,
+                      limits=Limits(memory_mb=1024))
+    assert not mem.ok and "MemoryError" in mem.describe()
+    env = run_limited([sys.executable, "-c", "import os; print(sorted(os.environ))"], cwd=tmp_path, limits=Limits())
+    assert "OPENAI_API_KEY" not in env.stdout and "HOME" not in env.stdout  # nothing leaks to the child
+    assert os.environ.get("PATH")

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pytest_mobilekernel import timing
+
+
+def test_speedup_is_paired_and_robust_to_one_bad_block() -> None:
+    rng = np.random.default_rng(0)
+    base, cand = [], []
+    for k in range(7):
+        drift = 1.0 + 0.1 * k  # the machine slows down over the run: both arms see it
+        base.append(list(200 * drift + rng.exponential(5, 100)))
+        cand.append(list(100 * drift + rng.exponential(2.5, 100)))
+    cand[3] = [x * 5 for x in cand[3]]  # one disturbed block
+    assert timing.speedup(base, cand) == pytest.approx(2.0, rel=0.05)
+    q1, q3 = timing.ratio_spread(base, cand)
+    assert q1 <= timing.speedup(base, cand) <= q3
+
+
+def test_block_statistic_is_lower_tail() -> None:
+    samples = [100] * 90 + [1000] * 10
+    assert timing.block_statistic(samples) == 100
+    assert timing.latency_ns([[100] * 10, [300] * 10, [200] * 10]) == 200
+
+
+def test_interleave_alternates_order_and_calibrates() -> None:
+    calls: list[str] = []
+
+    def arm(name: str, ns: int):
+        def block(warmup: int, iterations: int) -> list[int]:
+            calls.append(name)
+            return [ns] * iterations
+        return block
+
+    a, b = timing.Arm("a", arm("a", 1000)), timing.Arm("b", arm("b", 100000))
+    timing.interleave([a, b], blocks=4, block_ms=1.0)
+    assert calls[2:] == ["a", "b", "b", "a", "a", "b", "b", "a"]  # after one calibration call each
+    assert a.iterations == 1000 and b.iterations == 10  # ~1 ms per block
+    assert len(a.blocks) == 4 and len(a.blocks[0]) == 1000
