@@ -14,10 +14,11 @@ import math
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from . import timing
 from .agents import AgentSettings, KernelCandidate, get_agent_class
@@ -64,7 +65,7 @@ class StageResult:
         return json.dumps(asdict(self))
 
     @classmethod
-    def from_json(cls, text: str) -> "StageResult":
+    def from_json(cls, text: str) -> StageResult:
         return cls(**json.loads(text))
 
 

@@ -66,7 +66,8 @@ def _settings(config: pytest.Config, session_id: str) -> Settings:
     try:
         seeds = tuple(int(s) for s in str(config.getoption("mk_seeds")).split(",") if s.strip())
     except ValueError:
-        raise pytest.UsageError(f"--mk-seeds takes comma-separated integers, got {config.getoption('mk_seeds')!r}") from None
+        seeds_opt = config.getoption("mk_seeds")
+        raise pytest.UsageError(f"--mk-seeds takes comma-separated integers, got {seeds_opt!r}") from None
     if not seeds:
         raise pytest.UsageError("--mk-seeds needs at least one seed")
     return Settings(
@@ -88,7 +89,10 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{stage}: MobileKernelBench stage: {text}")
     config.stash[TASKS_DIR] = _tasks_dir(config)
     workerinput = getattr(config, "workerinput", None)
-    session_id = workerinput["mk_session"] if workerinput else f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    if workerinput:
+        session_id = workerinput["mk_session"]
+    else:
+        session_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
     config.stash[SETTINGS] = _settings(config, session_id)
     _choose_args(config)
     if workerinput is None:

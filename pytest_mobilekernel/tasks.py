@@ -62,7 +62,8 @@ def discover(tasks_dir: Path) -> list[TaskRef]:
 
 
 def is_task_file(path: Path) -> bool:
-    return path.suffix == ".py" and not path.name.startswith(("_", "test_", "conftest")) and not path.parent.name.startswith((".", "_"))
+    return (path.suffix == ".py" and not path.name.startswith(("_", "test_", "conftest"))
+            and not path.parent.name.startswith((".", "_")))
 
 
 def task_ref(path: Path) -> TaskRef:
@@ -87,7 +88,8 @@ def load_module(ref: TaskRef) -> Any:
         raise TaskError(f"{ref.id}: task file does not import: {type(exc).__name__}: {exc}") from None
     for attr in ("Model", "get_inputs"):
         if not callable(getattr(module, attr, None)):
-            raise TaskError(f"{ref.id}: task file has no {attr} (KernelBench format: Model, get_inputs, get_init_inputs)")
+            raise TaskError(
+                f"{ref.id}: task file has no {attr} (KernelBench format: Model, get_inputs, get_init_inputs)")
     return module
 
 
@@ -124,7 +126,7 @@ class TaskData:
         path.write_text(json.dumps(asdict(self), indent=1))
 
     @classmethod
-    def load(cls, path: Path) -> "TaskData":
+    def load(cls, path: Path) -> TaskData:
         raw = json.loads(path.read_text())
         raw["inputs"] = [None if d is None else TensorDesc(**d) for d in raw["inputs"]]
         raw["outputs"] = [TensorDesc(**d) for d in raw["outputs"]]
@@ -192,7 +194,8 @@ def _materialize_into(ref: TaskRef, seeds: tuple[int, ...], out: Path) -> None:
             try:
                 result = model(*inputs)
             except Exception as exc:
-                raise TaskError(f"{ref.id}: Model.forward failed on get_inputs(): {type(exc).__name__}: {exc}") from None
+                raise TaskError(
+                    f"{ref.id}: Model.forward failed on get_inputs(): {type(exc).__name__}: {exc}") from None
         outputs = list(result) if isinstance(result, (tuple, list)) else [result]
         per_seed.append((seed, inputs, [o.detach().cpu().numpy() for o in outputs]))
 
@@ -247,7 +250,8 @@ def _materialize_into(ref: TaskRef, seeds: tuple[int, ...], out: Path) -> None:
                 np.save(tdir / f"const{j}.npy", arr)
                 node_files.append(f"trial{t}/const{j}.npy")
             else:
-                raise TaskError(f"{ref.id}: input {name!r} of the {node.op_type} node is neither a graph input nor a constant")
+                raise TaskError(
+                    f"{ref.id}: input {name!r} of the {node.op_type} node is neither a graph input nor a constant")
             descs.append(TensorDesc(shape=list(arr.shape), dtype=str(arr.dtype)))
         input_descs = descs
         ref_files = []

@@ -34,7 +34,7 @@ class Toolchain:
 HOST_FLAGS = ("-O3", "-march=native", "-std=c++17", "-pthread", "-fno-math-errno")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def host_toolchain(cxx: str | None = None) -> Toolchain:
     """The host's g++ (or $CXX); raises ToolchainError with the fix when it is missing."""
     wanted = cxx or os.environ.get("CXX") or "g++"

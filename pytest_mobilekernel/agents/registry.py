@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from ..errors import AgentError
 

@@ -57,7 +57,8 @@ def convert(task: TaskData, cache: Cache, timeout: float = 120.0) -> Conversion:
 
 def _conversion_error(op: str, rc: int, log: str) -> str:
     lines = [ln.strip() for ln in log.splitlines() if ln.strip()]
-    hint = next((ln for ln in lines if "not support" in ln.lower() or "error" in ln.lower()), lines[-1] if lines else "")
+    flagged = [ln for ln in lines if "not support" in ln.lower() or "error" in ln.lower()]
+    hint = flagged[0] if flagged else (lines[-1] if lines else "")
     return f"MNN cannot convert {op} (exit {rc}): {hint[:200]}"
 
 
@@ -118,7 +119,7 @@ class MNNSession:
                 self.proc.kill()
                 self.proc.wait()
 
-    def __enter__(self) -> "MNNSession":
+    def __enter__(self) -> MNNSession:
         return self
 
     def __exit__(self, *exc: object) -> None:

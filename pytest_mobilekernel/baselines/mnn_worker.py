@@ -27,9 +27,8 @@ def main(argv: list[str]) -> int:
     def reply(**kw: object) -> None:
         replies.write(json.dumps(kw) + "\n")
 
-    import numpy as np
-
     import MNN
+    import numpy as np
 
     model, in_names, out_names = argv[0], json.loads(argv[1]), json.loads(argv[2])
     interp = MNN.Interpreter(model)

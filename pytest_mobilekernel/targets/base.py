@@ -31,7 +31,7 @@ class Target(ABC):
         """Compile one kernel source into a runner binary (content-addressed, cached)."""
 
     @abstractmethod
-    def write_spec(self, workdir: Path, plan: "RunPlan") -> list[str]:
+    def write_spec(self, workdir: Path, plan: RunPlan) -> list[str]:
         """Write the runner's inputs into workdir; return the runner's argv (after the binary)."""
 
 

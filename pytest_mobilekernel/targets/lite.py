@@ -65,7 +65,8 @@ class LiteTarget(Target):
                  str(self.sdk_dir / "runner" / "runner.cpp"), "-o", "runner.o"],
                 cwd=out, limits=BUILD_LIMITS)
             if not runner.ok:
-                raise RuntimeError(f"mnn_ext runner does not compile with {tc.cxx}: {runner.describe()}\n{runner.stderr}")
+                raise RuntimeError(
+                    f"mnn_ext runner does not compile with {tc.cxx}: {runner.describe()}\n{runner.stderr}")
             (out / "mk_sdk_pch.hpp").write_text(PCH_HEADER)
             pch = run_limited(
                 [tc.cxx, *tc.compile_flags, *self.include_flags(), "-x", "c++-header", "mk_sdk_pch.hpp",

@@ -161,9 +161,9 @@ private:
                         tile<0>(job, oh, ow);
                     }
                 }
-                edge(job, oh, fullCols, job.outW, 0, job.ocCount);
+                edge(job, oh, fullCols, job.outW);
             } else {
-                edge(job, oh, 0, job.outW, 0, job.ocCount);
+                edge(job, oh, 0, job.outW);
             }
         }
     }
@@ -204,10 +204,10 @@ private:
         }
     }
 
-    // Outputs [owBegin, owEnd) of row oh for output channels [ocBegin, ocEnd) of the block, one at a time.
-    void edge(const Job& job, int oh, int owBegin, int owEnd, int ocBegin, int ocEnd) const {
-        const int taps          = mKernelH * mKernelW;
-        for (int j = ocBegin; j < ocEnd; ++j) {
+    // Outputs [owBegin, owEnd) of row oh for every output channel of the block, one at a time.
+    void edge(const Job& job, int oh, int owBegin, int owEnd) const {
+        const int taps = mKernelH * mKernelW;
+        for (int j = 0; j < job.ocCount; ++j) {
             const float* wOc = job.weight + (size_t)j * job.icCount * taps;
             float* outRow    = job.out + (size_t)j * job.outH * job.outW + (size_t)oh * job.outW;
             for (int ow = owBegin; ow < owEnd; ++ow) {
