@@ -209,19 +209,7 @@ class Evaluator:
         mnn_reason = "" if conversion.ok else conversion.message
         busy: list[int] = []
         with self.scratch(ref) as work:
-            plan = self._plan(data, work, trials=[0])
-            kernel_failure: list[str] = []
-
-            def kernel_block(warmup: int, iterations: int) -> list[int]:
-                plan.warmup, plan.iterations = warmup, iterations
-                argv = self.target.write_spec(work, plan)
-                proc = self.device.run(build.binary, work, argv, self.limits)  # type: ignore[arg-type]
-                if not proc.ok:
-                    kernel_failure.append(proc.describe(self.limits))
-                    raise MobileKernelError("kernel " + proc.describe(self.limits) + " during timing")
-                return json.loads((work / plan.timing_file).read_text())["samples_ns"]
-
-            arms.append(timing.Arm("kernel", kernel_block))
+            arms.append(timing.Arm("kernel", self.kernel_block(data, build, work)))
             try:
                 if conversion.ok:
                     try:
@@ -281,6 +269,22 @@ class Evaluator:
         return StageResult("speed", "passed", ", ".join(parts), props)
 
     # -- helpers -------------------------------------------------------------------------------
+    def kernel_block(self, data: TaskData, build: BuildResult, work: Path) -> timing.BlockFn:
+        """A timing block of the candidate: one runner invocation on the device (trial 0's inputs)."""
+        plan = self._plan(data, work, trials=[0])
+        assert build.binary is not None
+        binary = build.binary
+
+        def block(warmup: int, iterations: int) -> list[int]:
+            plan.warmup, plan.iterations = warmup, iterations
+            argv = self.target.write_spec(work, plan)
+            proc = self.device.run(binary, work, argv, self.limits)
+            if not proc.ok:
+                raise MobileKernelError("kernel " + proc.describe(self.limits) + " during timing")
+            return json.loads((work / plan.timing_file).read_text())["samples_ns"]
+
+        return block
+
     def _plan(self, data: TaskData, work: Path, trials: Any) -> RunPlan:
         """Link the trial inputs into the work dir; the runner sees only relative paths."""
         plan_trials = []

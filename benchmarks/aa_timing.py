@@ -1,0 +1,90 @@
+"""A/A timing: each stored kernel timed against itself, and MNN against itself, with the same
+interleaved protocol as the speed stage. Any ratio away from 1.0 is measurement noise.
+
+    .venv/bin/python benchmarks/aa_timing.py [--kernels-label reference] [--blocks 7] [--block-ms 15] [-k NAME]
+
+Last line: ``A/A: <n> tasks, p95 |ratio-1| = <x>%``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from pytest_mobilekernel import timing
+from pytest_mobilekernel.baselines import mnn
+from pytest_mobilekernel.evaluation import Evaluator, Settings
+from pytest_mobilekernel.tasks import discover
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kernels-label", default="reference")
+    ap.add_argument("--blocks", type=int, default=7)
+    ap.add_argument("--block-ms", type=float, default=15.0)
+    ap.add_argument("-k", default="")
+    ap.add_argument("--cache-dir", default=None)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        cache_dir = Path(args.cache_dir) if args.cache_dir else Path(tmp) / "cache"
+        ev = Evaluator(Settings(kernels_dir=ROOT / "kernels_generated", cache_dir=cache_dir,
+                                session_dir=Path(tmp) / "session", label=args.kernels_label))
+        deviations: list[float] = []
+        n_tasks = 0
+        print(f"{'task':32s} {'kernel A/A':>10s} {'IQR':>15s} {'MNN A/A':>10s}")
+        for ref in discover(ROOT / "bench_tasks"):
+            if args.k and args.k not in ref.id:
+                continue
+            try:
+                data = ev.task_data(ref)
+                _, build = ev.build(ref)
+            except Exception as exc:  # noqa: BLE001 - a benchmark script reports and goes on
+                print(f"{ref.id:32s} skipped: {exc}")
+                continue
+            if not build.ok:
+                print(f"{ref.id:32s} skipped: {build.message}")
+                continue
+            with ev.scratch(ref) as wa, ev.scratch(ref) as wb:
+                arms = [timing.Arm("a", ev.kernel_block(data, build, wa)),
+                        timing.Arm("b", ev.kernel_block(data, build, wb))]
+                conv = mnn.convert(data, ev.cache)
+                sessions = []
+                if conv.ok:
+                    try:
+                        for name in ("mnn_a", "mnn_b"):
+                            s = mnn.open_session(data, conv.model)  # type: ignore[arg-type]
+                            s.load(data.trials[0].graph_inputs)
+                            sessions.append(s)
+                            arms.append(timing.Arm(name, s.time))
+                    except mnn.MNNUnavailable:
+                        arms = arms[:2]
+                try:
+                    with ev.lock.exclusive():
+                        timing.interleave(arms, args.blocks, args.block_ms)
+                finally:
+                    for s in sessions:
+                        s.close()
+            by = {a.name: a for a in arms}
+            r = timing.speedup(by["a"].blocks, by["b"].blocks)
+            q1, q3 = timing.ratio_spread(by["a"].blocks, by["b"].blocks)
+            deviations.append(abs(r - 1))
+            n_tasks += 1
+            line = f"{ref.id:32s} {r:10.4f} {f'[{q1:.3f}, {q3:.3f}]':>15s}"
+            if "mnn_a" in by:
+                rm = timing.speedup(by["mnn_a"].blocks, by["mnn_b"].blocks)
+                deviations.append(abs(rm - 1))
+                line += f" {rm:10.4f}"
+            print(line, flush=True)
+        p95 = float(np.percentile(deviations, 95)) if deviations else float("nan")
+        print(f"A/A: {len(deviations)} comparisons (kernel and MNN), max |ratio-1| = "
+              f"{100 * max(deviations, default=0):.2f}%")
+        print(f"A/A: {n_tasks} tasks, p95 |ratio-1| = {100 * p95:.2f}%")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Compile time per kernel on the lite target (cold cache), and the cached rebuild.
+
+    .venv/bin/python benchmarks/compile_time.py [--kernels-label reference]
+
+Prints one line per kernel and the median; the SDK step (runner object + precompiled header,
+once per compiler/flags) is reported apart because every kernel after the first reuses it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from pytest_mobilekernel.cache import Cache
+from pytest_mobilekernel.targets.lite import LiteTarget
+from pytest_mobilekernel.toolchain import host_toolchain
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kernels-label", default="reference")
+    args = ap.parse_args()
+    kernels = sorted((ROOT / "kernels_generated" / args.kernels_label).glob("*/*/kernel.cpp"))
+    tc = host_toolchain()
+    target = LiteTarget()
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = Cache(Path(tmp))
+        t0 = time.perf_counter()
+        target.sdk_artifacts(tc, cache)
+        print(f"SDK step (runner.o + PCH, once): {time.perf_counter() - t0:.2f} s  [{tc.identity}]")
+        cold, warm = [], []
+        for k in kernels:
+            src = k.read_text()
+            t0 = time.perf_counter()
+            res = target.build(src, tc, cache)
+            cold.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            target.build(src, tc, cache)
+            warm.append(time.perf_counter() - t0)
+            name = f"{k.parent.parent.name}/{k.parent.name}"
+            print(f"{name:32s} cold {cold[-1]:6.3f} s  cached {1e3 * warm[-1]:6.2f} ms  {res.message}")
+    print(f"compile: {len(cold)} kernels, median cold {statistics.median(cold):.3f} s, "
+          f"max {max(cold):.3f} s, median cached {1e3 * statistics.median(warm):.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
