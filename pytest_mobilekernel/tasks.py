@@ -202,15 +202,8 @@ def _materialize_into(ref: TaskRef, seeds: tuple[int, ...], out: Path) -> None:
     first_inputs = per_seed[0][1]
     n_outputs = len(per_seed[0][2])
     twin_path = out / "twin.onnx"
-    hook = getattr(module, "onnx_twin", None)
-    if ref.shipped_twin.exists():
-        proto = onnx.load(str(ref.shipped_twin))
-    elif callable(hook):
-        proto = hook(model, first_inputs)
-        if not isinstance(proto, onnx.ModelProto):
-            raise TaskError(f"{ref.id}: onnx_twin() must return an onnx.ModelProto, got {type(proto).__name__}")
-    else:
-        proto = twin_mod.export(model, first_inputs, n_outputs, opset)
+    proto = onnx.load(str(ref.shipped_twin)) if ref.shipped_twin.exists() else \
+        twin_mod.make(ref.id, module, model, first_inputs, n_outputs, opset)
     onnx.save(proto, str(twin_path))
     node = twin_mod.single_node(proto, expected_op, ref.id)
 

@@ -26,6 +26,34 @@ def export(model: Any, inputs: list[Any], n_outputs: int, opset: int) -> Any:
     return onnx.load_from_string(buf.getvalue())
 
 
+def make(task_id: str, module: Any, model: Any, inputs: list[Any], n_outputs: int, opset: int) -> Any:
+    """The task's twin: from its ``onnx_twin(model, inputs)`` hook if it has one, else exported."""
+    import onnx
+
+    hook = getattr(module, "onnx_twin", None)
+    if callable(hook):
+        proto = hook(model, inputs)
+        if not isinstance(proto, onnx.ModelProto):
+            raise TaskError(f"{task_id}: onnx_twin() must return an onnx.ModelProto, got {type(proto).__name__}")
+        return proto
+    return export(model, inputs, n_outputs, opset)
+
+
+def canonical(proto: Any) -> tuple:
+    """What makes two twins the same operator on the same data (not bytes: producer fields vary)."""
+    from onnx import numpy_helper
+
+    def shape(v: Any) -> tuple:
+        return tuple(d.dim_value for d in v.type.tensor_type.shape.dim)
+
+    nodes = tuple((n.op_type, tuple(n.input), tuple(n.output), tuple(sorted(node_attributes(n).items(),
+                                                                           key=lambda kv: kv[0])).__repr__())
+                  for n in proto.graph.node)
+    inits = tuple((i.name, numpy_helper.to_array(i).tobytes(), tuple(i.dims)) for i in proto.graph.initializer)
+    ios = tuple((v.name, shape(v), v.type.tensor_type.elem_type) for v in [*proto.graph.input, *proto.graph.output])
+    return nodes, inits, ios
+
+
 def operator_nodes(proto: Any) -> list[Any]:
     return [n for n in proto.graph.node if n.op_type != "Constant"]
 
@@ -138,3 +166,45 @@ def validate_with_onnxruntime(
                     f"(atol {atol:g}, rtol {rtol:g}); fix the twin or state a tolerance with a reason"
                 )
     return worst, ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write (or --check) the shipped twins: ``python -m pytest_mobilekernel.twin [--check] TASKS_DIR``."""
+    import argparse
+
+    import onnx
+    import torch
+
+    from .tasks import DEFAULT_OPSET, DEFAULT_SEEDS, build_model, discover, load_module, make_inputs
+
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("tasks_dir", type=Path)
+    ap.add_argument("--check", action="store_true", help="fail if a shipped twin is missing or stale")
+    ap.add_argument("-k", default="", help="only tasks whose id contains this")
+    args = ap.parse_args(argv)
+    stale = []
+    for ref in discover(args.tasks_dir):
+        if args.k not in ref.id:
+            continue
+        module = load_module(ref)
+        model = build_model(ref, module)
+        inputs = make_inputs(ref, module, DEFAULT_SEEDS[0])
+        with torch.no_grad():
+            result = model(*inputs)
+        n_out = len(result) if isinstance(result, (tuple, list)) else 1
+        proto = make(ref.id, module, model, inputs, n_out, int(getattr(module, "OPSET", DEFAULT_OPSET)))
+        single_node(proto, getattr(module, "ONNX_OP", None), ref.id)
+        if args.check:
+            if not ref.shipped_twin.exists() or canonical(onnx.load(str(ref.shipped_twin))) != canonical(proto):
+                stale.append(ref.id)
+        else:
+            onnx.save(proto, str(ref.shipped_twin))
+            print(f"wrote {ref.shipped_twin}")
+    if stale:
+        print("missing or stale twins (regenerate: python -m pytest_mobilekernel.twin DIR): " + ", ".join(stale))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
