@@ -36,3 +36,11 @@ def test_reference_kernels_pass_compile_and_correctness(run_bench) -> None:
     assert run.returncode == 0, run.output[-3000:]
     m = run.results["metrics"]
     assert m["tasks"] == len(TASKS) and m["csr"] == 1.0 and m["fcr"] == 1.0
+
+
+@pytest.mark.slow
+def test_tasks_doc_is_current(mk_cache, capsys) -> None:
+    from pytest_mobilekernel.catalog import main as catalog_main
+
+    rc = catalog_main(["--check", f"--cache-dir={mk_cache}"])
+    assert rc == 0, capsys.readouterr().out

@@ -16,8 +16,8 @@
 namespace MNN {
 
 namespace {
-constexpr int kRowTile = 6;   // rows of C per register tile
-constexpr int kColTile = 16;  // columns of C per register tile (two AVX registers per row)
+constexpr int kRowTile = 4;   // rows of C per register tile
+constexpr int kColTile = 32;  // columns of C per register tile (four AVX registers per row)
 }  // namespace
 
 class CPUMatMul : public Execution {
