@@ -19,7 +19,7 @@ struct DType {
 
 inline DType dtypeFromName(const std::string& name) {
     static const DType table[] = {
-        {"float32", "<f4", 4}, {"float64", "<f8", 8}, {"int8", "|i1", 1},  {"int16", "<i2", 2},
+        {"float16", "<f2", 2}, {"float32", "<f4", 4}, {"float64", "<f8", 8}, {"int8", "|i1", 1},  {"int16", "<i2", 2},
         {"int32", "<i4", 4},   {"int64", "<i8", 8},   {"uint8", "|u1", 1}, {"uint16", "<u2", 2},
         {"uint32", "<u4", 4},  {"bool", "|b1", 1},
     };

@@ -42,6 +42,7 @@ struct Failure {
 
 halide_type_t halideType(const std::string& dtype) {
     if (dtype == "float32") return halide_type_of<float>();
+    if (dtype == "float16") return halide_type_t(halide_type_float, 16);  // IEEE half, stored as uint16_t
     if (dtype == "float64") return halide_type_of<double>();
     if (dtype == "int8") return halide_type_of<int8_t>();
     if (dtype == "int16") return halide_type_of<int16_t>();
@@ -122,6 +123,9 @@ void poison(TensorSlot& slot) {
     } else if (d == "float64") {
         double* p = t->host<double>();
         for (size_t i = 0; i < n; ++i) p[i] = std::numeric_limits<double>::quiet_NaN();
+    } else if (d == "float16") {
+        uint16_t* p = t->host<uint16_t>();
+        for (size_t i = 0; i < n; ++i) p[i] = 0x7E00;  // half-precision quiet NaN
     } else if (d == "bool") {
         std::memset(t->host<uint8_t>(), 0xAB, n);  // neither 0 nor 1: the checker flags it
     } else {
