@@ -1,0 +1,1 @@
+"""Grounding tools of MoKA: the Repository Tree Builder and the Error Extractor."""
