@@ -35,6 +35,12 @@ from .verify import verify_trials
 STAGES = ("compile", "correctness", "speed")
 
 
+def _nbytes(desc: Any) -> int:
+    import numpy as np
+
+    return int(np.prod(desc.shape)) * np.dtype(desc.dtype).itemsize
+
+
 @dataclass
 class Settings:
     kernels_dir: Path
@@ -52,6 +58,31 @@ class Settings:
     threads: int = 1
     torch_baseline: bool = True
     agent_options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Feedback:
+    """What an agent learns from evaluating one candidate kernel."""
+
+    built: bool
+    build_message: str
+    diagnostics: list[dict[str, Any]] = field(default_factory=list)
+    correct: bool | None = None
+    message: str = ""
+    mismatch: str = ""
+    latency_us: float | None = None
+    mnn_us: float | None = None
+    speedup: float | None = None
+    bytes: int = 0
+    gbps: float | None = None
+
+    @property
+    def verdict(self) -> str:
+        if not self.built:
+            return "build failed"
+        if not self.correct:
+            return "wrong output" if self.correct is False else "not checked"
+        return "correct" if self.latency_us is None else f"correct, {self.latency_us:.1f} us"
 
 
 @dataclass
@@ -91,8 +122,66 @@ class Evaluator:
 
     def kernel(self, ref: TaskRef) -> KernelCandidate:
         if ref not in self._kernels:
-            self._kernels[ref] = self.agent.generate(ref, self)
-        return self._kernels[ref]
+            try:
+                self._kernels[ref] = self.agent.generate(ref, self)
+            except MobileKernelError as exc:
+                self._kernels[ref] = exc  # type: ignore[assignment] - remembered, re-raised below
+        kernel = self._kernels[ref]
+        if isinstance(kernel, MobileKernelError):
+            raise kernel
+        return kernel
+
+    def try_source(self, ref: TaskRef, source: str, time_it: bool = True, blocks: int = 3,
+                   block_ms: float = 5.0) -> Feedback:
+        """Build, check and (when correct) quickly time a candidate: the agents' view of the pipeline."""
+        from .baselines import mnn
+
+        with self.lock.shared():
+            build = self.target.build(source, self.toolchain(), self.cache)
+            if not build.ok:
+                return Feedback(False, build.message, build.diagnostics)
+            data = self.task_data(ref)
+            with self.scratch(ref) as work:
+                plan = self._plan(data, work, trials=range(len(data.trials)))
+                proc = self.device.run(build.binary, work, self.target.write_spec(work, plan), self.limits)
+                if not proc.ok:
+                    msg = "kernel " + proc.describe(self.limits)
+                    return Feedback(True, "built", build.diagnostics, False, msg, msg)
+                verdict = verify_trials(
+                    [([work / o for o in outs], [Path(r) for r in trial.references])
+                     for (_, outs), trial in zip(plan.trials, data.trials)], data.atol, data.rtol)
+            if not verdict.ok:
+                return Feedback(True, "built", build.diagnostics, False, "wrong output: " + verdict.summary(),
+                                verdict.summary())
+            fb = Feedback(True, "built", build.diagnostics, True, "correct")
+            if not time_it or not self.device.can_time:
+                return fb
+            conversion = mnn.convert(data, self.cache)
+        fb.bytes = sum(_nbytes(d) for d in [*data.inputs, *data.outputs] if d is not None)
+        with self.scratch(ref) as work:
+            arms = [timing.Arm("kernel", self.kernel_block(data, build, work))]
+            session = None
+            try:
+                if conversion.ok:
+                    try:
+                        session = mnn.open_session(data, conversion.model)  # type: ignore[arg-type]
+                        session.load(data.trials[0].graph_inputs)
+                        arms.append(timing.Arm("mnn", session.time))
+                    except mnn.MNNUnavailable:
+                        session = None
+                with self.lock.exclusive():
+                    timing.interleave(arms, blocks, block_ms)
+            except (MobileKernelError, mnn.MNNUnavailable) as exc:
+                return Feedback(True, "built", build.diagnostics, False, str(exc), str(exc))
+            finally:
+                if session:
+                    session.close()
+        fb.latency_us = timing.latency_ns(arms[0].blocks) / 1e3
+        fb.gbps = fb.bytes / (fb.latency_us * 1e3) if fb.latency_us else None
+        if len(arms) > 1:
+            fb.mnn_us = timing.latency_ns(arms[1].blocks) / 1e3
+            fb.speedup = timing.speedup(arms[1].blocks, arms[0].blocks)
+        return fb
 
     def task_data(self, ref: TaskRef) -> TaskData:
         if ref not in self._data:
@@ -127,6 +216,12 @@ class Evaluator:
 
     # -- stages --------------------------------------------------------------------------------
     def run(self, ref: TaskRef, stage: str) -> StageResult:
+        try:
+            # Generation first, outside the device lock: LLM agents evaluate candidates themselves
+            # and take the lock's shared or exclusive side step by step.
+            self.kernel(ref)
+        except MobileKernelError:
+            pass  # the compile stage reports it
         if stage == "speed":
             return self.speed(ref)
         with self.lock.shared():
@@ -144,6 +239,15 @@ class Evaluator:
         props.update(kernel_hash=hashlib.sha256(kernel.source.encode()).hexdigest()[:12], origin=kernel.origin,
                      compile_s=round(build.seconds, 3), build_cached=build.cached, build_key=build.key[:16],
                      toolchain=self.toolchain().identity)
+        meta = kernel.meta or {}
+        if "tokens" in meta:
+            total = meta["tokens"].get("total", {})
+            props["tokens"] = total.get("prompt_tokens", 0) + total.get("completion_tokens", 0)
+        for key in ("n_samples", "n_correct", "best_iteration"):
+            if key in meta:
+                props[key] = meta[key]
+        if "iterations" in meta:
+            props["iterations_run"] = len(meta["iterations"])
         errors = [d for d in build.diagnostics if d.get("kind") in ("error", "fatal error")]
         props["n_errors"] = len(errors)
         status = "passed" if build.ok else "failed"

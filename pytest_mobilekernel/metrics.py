@@ -28,6 +28,9 @@ class TaskOutcome:
     latency_us: float | None = None
     mnn_us: float | None = None
     no_mnn_baseline: str = ""
+    n_samples: int | None = None  # oneshot: samples drawn, and how many were correct
+    n_correct: int | None = None
+    tokens: int = 0
     messages: dict[str, str] = field(default_factory=dict)
     statuses: dict[str, str] = field(default_factory=dict)
 
@@ -42,6 +45,8 @@ class Metrics:
     geomean_speedup_torch: float | None
     timed: int
     no_baseline: int
+    pass_at: dict[int, float] = field(default_factory=dict)
+    tokens: int = 0
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:
@@ -74,7 +79,18 @@ def compute(outcomes: list[TaskOutcome]) -> Metrics:
         geomean_speedup=geomean([o.speedup for o in outcomes if o.correct and o.speedup is not None]),
         geomean_speedup_torch=geomean([o.speedup_torch for o in outcomes if o.correct and o.speedup_torch is not None]),
         timed=len(timed), no_baseline=sum(1 for o in outcomes if o.no_mnn_baseline),
+        pass_at=pass_at(outcomes), tokens=sum(o.tokens for o in outcomes),
     )
+
+
+def pass_at(outcomes: list[TaskOutcome], ks: tuple[int, ...] = (1, 5, 10)) -> dict[int, float]:
+    """Mean unbiased pass@k over tasks, for each k no larger than every task's sample count."""
+    sampled = [o for o in outcomes if o.n_samples]
+    if not sampled or len(sampled) != len(outcomes):
+        return {}
+    n_min = min(o.n_samples for o in sampled)  # type: ignore[type-var]
+    return {k: float(np.mean([pass_at_k(o.n_samples, o.n_correct or 0, k) for o in sampled]))  # type: ignore[arg-type]
+            for k in ks if k <= n_min}
 
 
 def by_category(outcomes: list[TaskOutcome]) -> dict[str, Metrics]:

@@ -15,6 +15,7 @@ from . import benchjson, report
 from .cache import default_root
 from .errors import MobileKernelError
 from .evaluation import Evaluator, Settings
+from .llm import LLMSettings, preflight
 from .results import ResultsCollector
 from .tasks import is_task_file
 
@@ -32,7 +33,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--target", default="lite", help="what kernels build against: lite (the embedded mnn_ext SDK)")
     g.addoption("--tasks-dir", default=None, help="directory of <Category>/<Task>.py files (default: bench_tasks/)")
     g.addoption("--kernels-dir", default=None, help="stored kernels (default: kernels_generated/ beside the tasks)")
-    g.addoption("--kernels-label", default="reference", help="sub-folder of --kernels-dir to replay or write")
+    g.addoption("--kernels-label", default=None,
+                help="sub-folder of --kernels-dir to replay or write "
+                     "(default: reference; <agent>-<model> for LLM agents)")
     g.addoption("--mk-cache-dir", default=None, help="build/task cache (default: $XDG_CACHE_HOME/pytest-mobilekernel)")
     g.addoption("--mk-results", default=".mobilekernel/results.json", help="machine-readable results file")
     g.addoption("--mk-seeds", default="1,2,3", help="input seeds for correctness (comma-separated, >= 3 advised)")
@@ -42,6 +45,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--mk-memory-mb", type=int, default=2048, help="address-space limit of one kernel run (MiB)")
     g.addoption("--mk-threads", type=int, default=1, help="threads given to kernels and baselines")
     g.addoption("--mk-no-torch-baseline", action="store_true", help="do not time PyTorch eager")
+    llm = parser.getgroup("mobilekernel-llm", "MobileKernelBench LLM agents (oneshot, moka)")
+    llm.addoption("--llm-base-url", default=None, help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
+    llm.addoption("--llm-model", default="gpt-4o-mini", help="model name sent to the endpoint")
+    llm.addoption("--llm-timeout", type=float, default=180.0, help="seconds per LLM request")
+    llm.addoption("--llm-retries", type=int, default=4, help="retries on 429/5xx/time-outs (exponential backoff)")
+    llm.addoption("--llm-replay", default=None,
+                  help="replay the transcripts under this label directory instead of calling an endpoint")
+    llm.addoption("--llm-regenerate", action="store_true", help="generate again even where a complete kernel exists")
+    llm.addoption("--max-iterations", type=int, default=10, help="MoKA iterations per task")
+    llm.addoption("--samples", type=int, default=1, help="oneshot samples per task (pass@k)")
 
 
 def _project_dir(config: pytest.Config) -> Path:
@@ -74,12 +87,34 @@ def _settings(config: pytest.Config, session_id: str) -> Settings:
         kernels_dir=Path(kernels).resolve() if kernels else _project_dir(config) / "kernels_generated",
         cache_dir=cache_dir,
         session_dir=cache_dir / "sessions" / session_id,
-        agent=config.getoption("agent"), label=config.getoption("kernels_label"),
+        agent=config.getoption("agent"), label=_label(config),
         device=config.getoption("device"), target=config.getoption("target"), seeds=seeds,
         blocks=config.getoption("mk_blocks"), block_ms=config.getoption("mk_block_ms"),
         timeout=config.getoption("mk_timeout"), memory_mb=config.getoption("mk_memory_mb"),
         threads=config.getoption("mk_threads"), torch_baseline=not config.getoption("mk_no_torch_baseline"),
+        agent_options={"llm": _llm_settings(config), "samples": config.getoption("samples"),
+                       "max_iterations": config.getoption("max_iterations"),
+                       "regenerate": config.getoption("llm_regenerate")},
     )
+
+
+def _label(config: pytest.Config) -> str:
+    label = config.getoption("kernels_label")
+    if label:
+        return label
+    agent = config.getoption("agent")
+    if agent == "replay":
+        return "reference"
+    model = "".join(c if c.isalnum() or c in "-_." else "-" for c in config.getoption("llm_model"))
+    return f"{agent}-{model}"
+
+
+def _llm_settings(config: pytest.Config) -> LLMSettings:
+    replay = config.getoption("llm_replay")
+    return LLMSettings.from_env(
+        base_url=config.getoption("llm_base_url") or os.environ.get("OPENAI_BASE_URL"),
+        model=config.getoption("llm_model"), timeout=config.getoption("llm_timeout"),
+        max_retries=config.getoption("llm_retries"), replay_dir=Path(replay).resolve() if replay else None)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -107,11 +142,14 @@ def pytest_configure(config: pytest.Config) -> None:
         from .devices import get_device
         from .targets import TARGETS
 
-        get_agent_class(config.getoption("agent"))
+        agent_cls = get_agent_class(config.getoption("agent"))
         get_device(config.getoption("device"))
         if config.getoption("target") not in TARGETS:
             raise MobileKernelError(f"unknown target {config.getoption('target')!r}: known targets are "
                                     f"{', '.join(sorted(TARGETS))}")
+        # LLM agents: check the endpoint once, in the controller, before any task runs.
+        if workerinput is None and getattr(agent_cls, "needs_task_data", False) and not config.option.collectonly:
+            preflight(config.stash[SETTINGS].agent_options["llm"])
     except MobileKernelError as exc:
         raise pytest.UsageError(str(exc)) from None
 

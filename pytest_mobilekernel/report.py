@@ -51,6 +51,10 @@ def render(outcomes: list[TaskOutcome], run: dict[str, Any]) -> list[str]:
                                "geomean"])
     if total.no_baseline:
         lines.append(f"{total.no_baseline} task(s) have no MNN baseline (counted as not fast); see vs_torch")
+    for k, v in total.pass_at.items():
+        lines.append(f"pass@{k} (unbiased, over samples): {100 * v:.1f}%")
+    if total.tokens:
+        lines.append(f"LLM tokens: {total.tokens}")
     if total.geomean_speedup_torch:
         lines.append(f"geomean speedup over single-thread PyTorch eager: {total.geomean_speedup_torch:.2f}x")
     return lines

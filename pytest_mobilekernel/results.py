@@ -53,6 +53,8 @@ class ResultsCollector:
             o.messages[stage] = r.get("message", "")
             if stage == "compile":
                 o.compiled = status == "passed"
+                o.n_samples, o.n_correct = r.get("n_samples"), r.get("n_correct")
+                o.tokens = int(r.get("tokens") or 0)
             elif stage == "correctness":
                 if status == "skipped" and str(r.get("message", "")).startswith("compile failed"):
                     o.compiled, o.correct = False, False
@@ -89,4 +91,5 @@ class ResultsCollector:
 def _metrics_dict(m: Any) -> dict[str, Any]:
     d = asdict(m)
     d["fast"] = {f"fast_{p:g}": v for p, v in m.fast.items()}
+    d["pass_at"] = {f"pass@{k}": v for k, v in m.pass_at.items()}
     return d

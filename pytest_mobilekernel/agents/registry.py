@@ -11,7 +11,8 @@ from typing import TypeVar
 from ..errors import AgentError
 
 _AGENTS: dict[str, type] = {}
-BUILTIN_MODULES = ("pytest_mobilekernel.agents.replay",)
+BUILTIN_MODULES = ("pytest_mobilekernel.agents.replay", "pytest_mobilekernel.agents.oneshot",
+                   "pytest_mobilekernel.agents.moka.agent")
 
 T = TypeVar("T", bound=type)
 

@@ -1,0 +1,1 @@
+"""MoKA: Coder, Debugger and Accelerator around a shared memory of plans (plan-and-execute)."""
