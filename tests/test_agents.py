@@ -6,9 +6,9 @@ import json
 import socket
 
 import pytest
+from llm_server import ScriptedServer, Status, fenced
 
 from conftest import DATA
-from llm_server import ScriptedServer, Status, fenced
 
 KERNELS = DATA / "kernels"
 GOOD = (KERNELS / "good/Activation/Relu/kernel.cpp").read_text()
