@@ -37,7 +37,7 @@ DEFAULT_TOL = 1e-4
 DEFAULT_OPSET = 20
 DEFAULT_SEEDS = (1, 2, 3)
 MODEL_SEED = 0
-MATERIALIZE_VERSION = "task-v1"
+MATERIALIZE_VERSION = "task-v2"
 
 
 @dataclass(frozen=True, order=True)
@@ -119,7 +119,8 @@ class TaskData:
     rtol: float
     tolerance_reason: str
     source: str  # the task file's text (prompts show it)
-    ort_max_abs_err: float | None = None
+    input_sources: list[str | None] = field(default_factory=list)  # "graph:<i>", "const<j>.npy" or None
+    graph_inputs: int = 0
     notes: list[str] = field(default_factory=list)
 
     def save(self, path: Path) -> None:
@@ -134,32 +135,39 @@ class TaskData:
         return cls(**raw)
 
 
-def materialize_key(ref: TaskRef, seeds: tuple[int, ...]) -> str:
+def task_key(ref: TaskRef) -> str:
     twin = ref.shipped_twin.read_bytes() if ref.shipped_twin.exists() else b""
-    return content_key(
-        MATERIALIZE_VERSION, ref.path.read_bytes(), twin, ",".join(map(str, seeds)),
-        _version("torch"), _version("onnx"), _version("onnxruntime"),
-    )
+    return content_key(MATERIALIZE_VERSION, ref.path.read_bytes(), twin, _version("torch"), _version("onnx"),
+                       _version("onnxruntime"))
 
 
 def materialize(ref: TaskRef, cache: Cache, seeds: tuple[int, ...] = DEFAULT_SEEDS) -> TaskData:
-    """Inputs, reference outputs and twin for ``ref``, computed once per content across workers."""
-    key = materialize_key(ref, seeds)
-    entry = cache.entry("tasks", key)
-    if not (entry / ".done").exists():
-        try:
-            entry = cache.get_or_create("tasks", key, lambda out: _materialize_into(ref, seeds, out))
-        except TaskError:
-            raise
-        except Exception as exc:  # torch/onnx errors from a user's file: one line, not a traceback
-            raise TaskError(f"{ref.id}: {type(exc).__name__}: {exc}") from exc
-    data = TaskData.load(entry / "task.json")
-    # Paths are stored relative to the entry so the cache can move.
-    for trial in data.trials:
-        trial.graph_inputs = [str(entry / p) for p in trial.graph_inputs]
-        trial.node_inputs = [None if p is None else str(entry / p) for p in trial.node_inputs]
-        trial.references = [str(entry / p) for p in trial.references]
-    data.twin = str(entry / data.twin)
+    """Twin, node description and per-seed inputs/references for ``ref``.
+
+    Two kinds of cache entries, each computed once across workers: the task (twin, node, constant
+    inputs: keyed by the task's content) and one per seed (graph inputs, reference outputs), so a run
+    with a fresh random seed only computes that seed's trial.
+    """
+    key = task_key(ref)
+    try:
+        base = cache.get_or_create("tasks", key, lambda out: _materialize_task(ref, out))
+        data = TaskData.load(base / "task.json")
+        data.twin = str(base / data.twin)
+        trials = []
+        for seed in seeds:
+            entry = cache.get_or_create("trials", content_key(key, str(seed)),
+                                        lambda out, s=seed: _materialize_trial(ref, data, s, out))
+            trial = Trial(**json.loads((entry / "trial.json").read_text()))
+            trial.graph_inputs = [str(entry / p) for p in trial.graph_inputs]
+            trial.node_inputs = [None if p is None else str((base if p.startswith("const") else entry) / p)
+                                 for p in trial.node_inputs]
+            trial.references = [str(entry / p) for p in trial.references]
+            trials.append(trial)
+    except TaskError:
+        raise
+    except Exception as exc:  # torch/onnx errors from a user's file: one line, not a traceback
+        raise TaskError(f"{ref.id}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from exc
+    data.trials = trials
     return data
 
 
@@ -170,109 +178,125 @@ def _version(dist: str) -> str:
         return "absent"
 
 
-def _materialize_into(ref: TaskRef, seeds: tuple[int, ...], out: Path) -> None:
+_LOADED: dict[tuple[Path, str], tuple[Any, Any]] = {}
+
+
+def _module_and_model(ref: TaskRef) -> tuple[Any, Any]:
+    """Import the task and build its seeded model once per process."""
+    key = (ref.path, task_key(ref))
+    if key not in _LOADED:
+        module = load_module(ref)
+        _LOADED[key] = (module, build_model(ref, module))
+    return _LOADED[key]
+
+
+def _forward(ref: TaskRef, model: Any, inputs: list[Any]) -> list[Any]:
+    import torch
+
+    with torch.no_grad():
+        try:
+            result = model(*inputs)
+        except Exception as exc:
+            raise TaskError(f"{ref.id}: Model.forward failed on get_inputs(): {type(exc).__name__}: {exc}") from None
+    outputs = list(result) if isinstance(result, (tuple, list)) else [result]
+    return [o.detach().cpu().numpy() for o in outputs]
+
+
+def _materialize_task(ref: TaskRef, out: Path) -> None:
     import numpy as np
     import onnx
     import torch
 
     from . import twin as twin_mod
 
-    module = load_module(ref)
+    module, model = _module_and_model(ref)
     atol = float(getattr(module, "ATOL", DEFAULT_TOL))
     rtol = float(getattr(module, "RTOL", DEFAULT_TOL))
     reason = str(getattr(module, "TOLERANCE_REASON", "") or "")
     if (atol != DEFAULT_TOL or rtol != DEFAULT_TOL) and not reason:
         raise TaskError(f"{ref.id}: ATOL/RTOL differ from {DEFAULT_TOL:g} but TOLERANCE_REASON is not set")
-    expected_op = getattr(module, "ONNX_OP", None)
     opset = int(getattr(module, "OPSET", DEFAULT_OPSET))
 
-    model = build_model(ref, module)
-    per_seed = []
-    for seed in seeds:
-        inputs = make_inputs(ref, module, seed)
-        with torch.no_grad():
-            try:
-                result = model(*inputs)
-            except Exception as exc:
-                raise TaskError(
-                    f"{ref.id}: Model.forward failed on get_inputs(): {type(exc).__name__}: {exc}") from None
-        outputs = list(result) if isinstance(result, (tuple, list)) else [result]
-        per_seed.append((seed, inputs, [o.detach().cpu().numpy() for o in outputs]))
-
-    first_inputs = per_seed[0][1]
-    n_outputs = len(per_seed[0][2])
-    twin_path = out / "twin.onnx"
+    inputs = make_inputs(ref, module, DEFAULT_SEEDS[0])
+    outputs = _forward(ref, model, inputs)
     proto = onnx.load(str(ref.shipped_twin)) if ref.shipped_twin.exists() else \
-        twin_mod.make(ref.id, module, model, first_inputs, n_outputs, opset)
-    onnx.save(proto, str(twin_path))
-    node = twin_mod.single_node(proto, expected_op, ref.id)
+        twin_mod.make(ref.id, module, model, inputs, len(outputs), opset)
+    onnx.save(proto, str(out / "twin.onnx"))
+    node = twin_mod.single_node(proto, getattr(module, "ONNX_OP", None), ref.id)
 
-    tensor_positions = [i for i, x in enumerate(first_inputs) if isinstance(x, torch.Tensor)]
+    n_tensors = sum(isinstance(x, torch.Tensor) for x in inputs)
     graph_inputs = twin_mod.graph_input_names(proto)
-    if len(graph_inputs) > len(tensor_positions):
+    if len(graph_inputs) > n_tensors:
         raise TaskError(f"{ref.id}: twin has {len(graph_inputs)} graph inputs but get_inputs() gives "
-                        f"{len(tensor_positions)} tensors")
-    if len(proto.graph.output) != n_outputs:
-        raise TaskError(f"{ref.id}: twin has {len(proto.graph.output)} outputs, Model returns {n_outputs}")
-
-    consts = twin_mod.constant_values(proto)
-    trials: list[Trial] = []
-    input_descs: list[TensorDesc | None] = []
-    for t, (seed, inputs, refs) in enumerate(per_seed):
-        tdir = out / f"trial{t}"
-        tdir.mkdir()
-        gfiles = []
-        arrays = {}
-        for g, name in enumerate(graph_inputs):
-            arr = inputs[tensor_positions[g]].detach().cpu().numpy()
-            arrays[name] = arr
-            np.save(tdir / f"graph_in{g}.npy", arr)
-            gfiles.append(f"trial{t}/graph_in{g}.npy")
-        node_files: list[str | None] = []
-        descs: list[TensorDesc | None] = []
-        for j, name in enumerate(node.input):
-            if name == "":
-                node_files.append(None)
-                descs.append(None)
-                continue
-            if name in arrays:
-                arr = arrays[name]
-                node_files.append(gfiles[graph_inputs.index(name)])
-            elif name in consts:
-                arr = consts[name]
-                np.save(tdir / f"const{j}.npy", arr)
-                node_files.append(f"trial{t}/const{j}.npy")
-            else:
-                raise TaskError(
-                    f"{ref.id}: input {name!r} of the {node.op_type} node is neither a graph input nor a constant")
-            descs.append(TensorDesc(shape=list(arr.shape), dtype=str(arr.dtype)))
-        input_descs = descs
-        ref_files = []
-        for k, arr in enumerate(refs):
-            np.save(tdir / f"ref{k}.npy", arr)
-            ref_files.append(f"trial{t}/ref{k}.npy")
-        trials.append(Trial(seed=seed, graph_inputs=gfiles, node_inputs=node_files, references=ref_files))
-
-    outputs = [TensorDesc(shape=list(a.shape), dtype=str(a.dtype)) for a in per_seed[0][2]]
+                        f"{n_tensors} tensors")
     graph_outputs = [o.name for o in proto.graph.output]
+    if len(graph_outputs) != len(outputs):
+        raise TaskError(f"{ref.id}: twin has {len(graph_outputs)} outputs, Model returns {len(outputs)}")
     missing = [o for o in graph_outputs if o not in node.output]
     if missing:
         raise TaskError(f"{ref.id}: twin output {missing[0]!r} is not produced by its {node.op_type} node")
 
+    # Node inputs: graph inputs (per seed), constants (initializers / Constant nodes, saved once), absent.
+    consts = twin_mod.constant_values(proto)
+    tensors = [x.detach().cpu().numpy() for x in inputs if isinstance(x, torch.Tensor)]
+    descs: list[TensorDesc | None] = []
+    sources: list[str | None] = []
+    for j, name in enumerate(node.input):
+        if name == "":
+            descs.append(None)
+            sources.append(None)
+        elif name in graph_inputs:
+            arr = tensors[graph_inputs.index(name)]
+            descs.append(TensorDesc(shape=list(arr.shape), dtype=str(arr.dtype)))
+            sources.append(f"graph:{graph_inputs.index(name)}")
+        elif name in consts:
+            arr = consts[name]
+            np.save(out / f"const{j}.npy", arr)
+            descs.append(TensorDesc(shape=list(arr.shape), dtype=str(arr.dtype)))
+            sources.append(f"const{j}.npy")
+        else:
+            raise TaskError(
+                f"{ref.id}: input {name!r} of the {node.op_type} node is neither a graph input nor a constant")
     data = TaskData(
         task_id=ref.id, category=ref.category, name=ref.name,
         op_type=node.op_type, op_name=node.name or node.op_type, attrs=twin_mod.node_attributes(node),
-        inputs=input_descs, outputs=outputs, trials=trials, twin="twin.onnx",
-        atol=atol, rtol=rtol, tolerance_reason=reason, source=ref.path.read_text(),
+        inputs=descs, outputs=[TensorDesc(shape=list(a.shape), dtype=str(a.dtype)) for a in outputs],
+        trials=[], twin="twin.onnx", atol=atol, rtol=rtol, tolerance_reason=reason, source=ref.path.read_text(),
+        input_sources=sources, graph_inputs=len(graph_inputs),
     )
-    data.ort_max_abs_err, note = twin_mod.validate_with_onnxruntime(
-        twin_path, [[out / p for p in t.graph_inputs] for t in trials],
-        [[out / p for p in t.references] for t in trials], atol, rtol, ref.id)
-    if note:
-        data.notes.append(note)
-    # Node outputs that the graph does not expose (e.g. optional extra outputs) are not the kernel's.
-    data.outputs = [outputs[graph_outputs.index(name)] for name in graph_outputs]
     data.save(out / "task.json")
+
+
+def _materialize_trial(ref: TaskRef, data: TaskData, seed: int, out: Path) -> None:
+    import numpy as np
+    import torch
+
+    from . import twin as twin_mod
+
+    module, model = _module_and_model(ref)
+    inputs = make_inputs(ref, module, seed)
+    outputs = _forward(ref, model, inputs)
+    tensors = [x.detach().cpu().numpy() for x in inputs if isinstance(x, torch.Tensor)]
+    gfiles = []
+    for g in range(data.graph_inputs):
+        np.save(out / f"graph_in{g}.npy", tensors[g])
+        gfiles.append(f"graph_in{g}.npy")
+    node_files: list[str | None] = []
+    for src in data.input_sources:
+        node_files.append(None if src is None else gfiles[int(src[6:])] if src.startswith("graph:") else src)
+    for k, (arr, desc) in enumerate(zip(outputs, data.outputs)):
+        if list(arr.shape) != desc.shape or str(arr.dtype) != desc.dtype:
+            raise TaskError(f"{ref.id}: output {k} is {arr.dtype}{list(arr.shape)} for seed {seed} but "
+                            f"{desc.dtype}{desc.shape} for seed {DEFAULT_SEEDS[0]}: output shapes must not depend "
+                            "on the input values")
+        np.save(out / f"ref{k}.npy", arr)
+    trial = Trial(seed=seed, graph_inputs=gfiles, node_inputs=node_files,
+                  references=[f"ref{k}.npy" for k in range(len(outputs))])
+    err, note = twin_mod.validate_with_onnxruntime(
+        Path(data.twin), [[out / p for p in gfiles]], [[out / p for p in trial.references]],
+        data.atol, data.rtol, ref.id)
+    (out / "trial.json").write_text(json.dumps({**asdict(trial)}))
+    (out / "validation.json").write_text(json.dumps({"ort_max_abs_err": err, "note": note}))
 
 
 def build_model(ref: TaskRef, module: Any) -> Any:
