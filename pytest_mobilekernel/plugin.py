@@ -23,6 +23,7 @@ EVALUATOR = pytest.StashKey[Evaluator]()
 SETTINGS = pytest.StashKey[Settings]()
 COLLECTOR = pytest.StashKey[ResultsCollector]()
 TASKS_DIR = pytest.StashKey[Path]()
+RANDOM_SEED = pytest.StashKey[int]()
 KEEP_SESSIONS = 10
 
 
@@ -38,7 +39,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      "(default: reference; <agent>-<model> for LLM agents)")
     g.addoption("--mk-cache-dir", default=None, help="build/task cache (default: $XDG_CACHE_HOME/pytest-mobilekernel)")
     g.addoption("--mk-results", default=".mobilekernel/results.json", help="machine-readable results file")
-    g.addoption("--mk-seeds", default="1,2,3", help="input seeds for correctness (comma-separated, >= 3 advised)")
+    g.addoption("--mk-seeds", default="1,2,random",
+                help="input seeds for correctness, comma-separated; 'random' is drawn once per run, so a kernel "
+                     "cannot know every input in advance (default: 1,2,random)")
     g.addoption("--mk-blocks", type=int, default=7, help="interleaved timing blocks per arm")
     g.addoption("--mk-block-ms", type=float, default=15.0, help="target duration of one timing block (ms)")
     g.addoption("--mk-timeout", type=float, default=30.0, help="wall-time limit of one kernel run (s)")
@@ -76,8 +79,10 @@ def _tasks_dir(config: pytest.Config) -> Path:
 def _settings(config: pytest.Config, session_id: str) -> Settings:
     kernels = config.getoption("kernels_dir")
     cache_dir = Path(config.getoption("mk_cache_dir") or default_root()).resolve()
+    random_seed = config.stash[RANDOM_SEED]
     try:
-        seeds = tuple(int(s) for s in str(config.getoption("mk_seeds")).split(",") if s.strip())
+        seeds = tuple(random_seed if s.strip() == "random" else int(s)
+                      for s in str(config.getoption("mk_seeds")).split(",") if s.strip())
     except ValueError:
         seeds_opt = config.getoption("mk_seeds")
         raise pytest.UsageError(f"--mk-seeds takes comma-separated integers, got {seeds_opt!r}") from None
@@ -128,6 +133,9 @@ def pytest_configure(config: pytest.Config) -> None:
         session_id = workerinput["mk_session"]
     else:
         session_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    # 'random' in --mk-seeds: drawn once in the controller, shared with the workers
+    config.stash[RANDOM_SEED] = workerinput["mk_random_seed"] if workerinput else \
+        4 + int.from_bytes(os.urandom(4), "little") % 10**9
     config.stash[SETTINGS] = _settings(config, session_id)
     _choose_args(config)
     if workerinput is None:
@@ -135,7 +143,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(_Controller(config), "mobilekernel-controller")
         _prune_sessions(config.stash[SETTINGS].cache_dir / "sessions")
     if config.pluginmanager.hasplugin("xdist"):
-        config.pluginmanager.register(_XdistHooks(session_id), "mobilekernel-xdist")
+        config.pluginmanager.register(_XdistHooks(session_id, config.stash[RANDOM_SEED]), "mobilekernel-xdist")
     # Unknown agent/device/target: fail now with one line, not once per task.
     try:
         from .agents import get_agent_class
@@ -183,11 +191,13 @@ PATH_OPTIONS = ("tasks_dir", "kernels_dir", "mk_cache_dir", "mk_results")
 
 
 class _XdistHooks:
-    def __init__(self, session_id: str) -> None:
+    def __init__(self, session_id: str, random_seed: int) -> None:
         self.session_id = session_id
+        self.random_seed = random_seed
 
     def pytest_configure_node(self, node: Any) -> None:
         node.workerinput["mk_session"] = self.session_id
+        node.workerinput["mk_random_seed"] = self.random_seed
 
 
 def _prune_sessions(root: Path) -> None:
