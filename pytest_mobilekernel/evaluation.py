@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -33,6 +32,17 @@ from .toolchain import Toolchain, host_toolchain
 from .verify import verify_trials
 
 STAGES = ("compile", "correctness", "speed")
+
+
+def screen_message(source: str) -> str:
+    """"" when the kernel passes the static screen, else the verdict naming the first construct."""
+    from .screen import screen
+
+    findings = screen(source)
+    if not findings:
+        return ""
+    more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
+    return f"rejected by the static screen: {findings[0]}{more}"
 
 
 def _nbytes(desc: Any) -> int:
@@ -136,6 +146,9 @@ class Evaluator:
         """Build, check and (when correct) quickly time a candidate: the agents' view of the pipeline."""
         from .baselines import mnn
 
+        rejected = screen_message(source)
+        if rejected:
+            return Feedback(False, rejected)
         with self.lock.shared():
             build = self.target.build(source, self.toolchain(), self.cache)
             if not build.ok:
@@ -233,6 +246,12 @@ class Evaluator:
     def _compile(self, ref: TaskRef) -> StageResult:
         props = self.base_props(ref, "compile")
         try:
+            kernel = self.kernel(ref)
+            rejected = screen_message(kernel.source)
+            if rejected:
+                props.update(kernel_hash=hashlib.sha256(kernel.source.encode()).hexdigest()[:12],
+                             origin=kernel.origin, failure=rejected)
+                return StageResult("compile", "failed", rejected, props)
             kernel, build = self.build(ref)
         except MobileKernelError as exc:
             return StageResult("compile", "failed", str(exc), props)
@@ -313,7 +332,8 @@ class Evaluator:
         mnn_reason = "" if conversion.ok else conversion.message
         busy: list[int] = []
         with self.scratch(ref) as work:
-            arms.append(timing.Arm("kernel", self.kernel_block(data, build, work)))
+            walls: list[tuple[int, float, int]] = []
+            arms.append(timing.Arm("kernel", self.kernel_block(data, build, work, walls)))
             try:
                 if conversion.ok:
                     try:
@@ -339,6 +359,7 @@ class Evaluator:
                         arms = [a for a in arms if a.name != "mnn"]
                         for a in arms:
                             a.blocks.clear()
+                        walls.clear()
                         timing.interleave(arms, self.settings.blocks, self.settings.block_ms,
                                           on_block=lambda: busy.append(timing.busy_processes()))
             except MobileKernelError as exc:
@@ -347,6 +368,10 @@ class Evaluator:
                 if session:
                     session.close()
         by_name = {a.name: a for a in arms}
+        suspicious = timing.timer_check(walls)
+        if suspicious:
+            props["failure"] = suspicious
+            return StageResult("speed", "failed", f"timing rejected: {suspicious}", props)
         kernel_us = timing.latency_ns(by_name["kernel"].blocks) / 1e3
         props.update(latency_us=round(kernel_us, 3), blocks=self.settings.blocks,
                      iterations=by_name["kernel"].iterations, busy_processes=max(busy) if busy else -1)
@@ -373,9 +398,17 @@ class Evaluator:
         return StageResult("speed", "passed", ", ".join(parts), props)
 
     # -- helpers -------------------------------------------------------------------------------
-    def kernel_block(self, data: TaskData, build: BuildResult, work: Path) -> timing.BlockFn:
-        """A timing block of the candidate: one runner invocation on the device (trial 0's inputs)."""
-        plan = self._plan(data, work, trials=[0])
+    def kernel_block(self, data: TaskData, build: BuildResult, work: Path,
+                     walls: list[tuple[int, float, int]] | None = None) -> timing.BlockFn:
+        """A timing block of the candidate: one runner invocation on the device.
+
+        The timed calls rotate through every trial's inputs and the outputs they produced are
+        verified after each block, so what was timed is what was checked. ``walls`` collects
+        (iterations, the parent's wall time, the runner's reported sum) for the timer cross-check.
+        """
+        plan = self._plan(data, work, trials=range(len(data.trials)))
+        plan.timing_outputs = [[f"timed_t{t}_out{k}.npy" for k in range(len(data.outputs))]
+                               for t in range(len(data.trials))]
         assert build.binary is not None
         binary = build.binary
 
@@ -385,7 +418,17 @@ class Evaluator:
             proc = self.device.run(binary, work, argv, self.limits)
             if not proc.ok:
                 raise MobileKernelError("kernel " + proc.describe(self.limits) + " during timing")
-            return json.loads((work / plan.timing_file).read_text())["samples_ns"]
+            samples = json.loads((work / plan.timing_file).read_text())["samples_ns"]
+            verdict = verify_trials(
+                [([work / o for o in outs], [Path(r) for r in trial.references])
+                 for outs, trial in zip(plan.timing_outputs, data.trials) if iterations >= len(data.trials)],
+                data.atol, data.rtol)
+            if not verdict.ok:
+                raise MobileKernelError("outputs of the timed calls are wrong (results reused across calls?): "
+                                        + verdict.summary())
+            if walls is not None:
+                walls.append((iterations, proc.wall_seconds, int(sum(samples))))
+            return samples
 
         return block
 
@@ -401,7 +444,9 @@ class Evaluator:
                     continue
                 name = f"t{t}_in{j}.npy"
                 if not (work / name).exists():
-                    os.symlink(src, work / name)
+                    # a copy, not a link: the kernel must not learn where the cache (and its
+                    # reference outputs) lives
+                    shutil.copyfile(src, work / name)
                 ins.append(name)
             outs = [f"t{t}_out{k}.npy" for k in range(len(data.outputs))]
             plan_trials.append((ins, outs))

@@ -1,17 +1,21 @@
 """Run untrusted generated code in a child process with limits.
 
 The child gets its own process group (so a kernel that forks cannot outlive the verdict), a
-scratch working directory, a wall-clock limit enforced by killing the group, and rlimits on CPU
-time, address space, open files, file size and core dumps. The result says in one line what
+scratch working directory holding copies of its inputs only (no path into the cache, where the
+reference outputs live), an empty environment but PATH, its own network namespace where the OS
+allows it, a wall-clock limit enforced by killing the group, and rlimits on CPU time, address
+space, open files, file size and core dumps. The result says in one line what
 happened; the harness never dies with the child.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import resource
 import signal
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +28,7 @@ class Limits:
     memory_mb: int = 4096
     max_open_files: int = 64
     max_file_mb: int = 1024
+    isolate_network: bool = True
 
 
 @dataclass
@@ -77,6 +82,32 @@ def _limit_child(limits: Limits) -> None:  # runs in the child between fork and 
     resource.setrlimit(resource.RLIMIT_NOFILE, (limits.max_open_files, limits.max_open_files))
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits.max_file_mb * mb, limits.max_file_mb * mb))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if limits.isolate_network:
+        _unshare_network()
+
+
+_LIBC = None
+
+
+def _unshare_network() -> None:
+    """A fresh network namespace (no interfaces up): the child cannot reach any network.
+
+    Needs CAP_SYS_ADMIN (root, as in CI); elsewhere it silently does nothing, which
+    ``network_isolation_available()`` reports.
+    """
+    global _LIBC
+    if _LIBC is None:
+        _LIBC = ctypes.CDLL(None, use_errno=True)
+    _LIBC.unshare(CLONE_NEWNET)
+
+
+CLONE_NEWNET = 0x40000000
+
+
+def network_isolation_available() -> bool:
+    probe = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9), 1)"],
+                           preexec_fn=_unshare_network, capture_output=True, text=True)
+    return "Network is unreachable" in probe.stderr
 
 
 def run_limited(argv: list[str], cwd: Path, limits: Limits, env: dict[str, str] | None = None) -> ProcessResult:

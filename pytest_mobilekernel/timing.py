@@ -76,3 +76,29 @@ def busy_processes() -> int:
         return max(running - 1, 0)
     except (OSError, ValueError, IndexError):
         return -1
+
+
+def timer_check(walls: list[tuple[int, float, int]], calib_warmup: int = 1, warmup: int = 2) -> str:
+    """Cross-check the runner's self-reported times against the parent's wall clock.
+
+    ``walls``: (iterations, wall seconds seen by the parent, sum of reported ns) per invocation,
+    the calibration call first. A kernel that interposes the clock (e.g. defines clock_gettime)
+    reports less than it spends: the per-call time the parent infers from two invocation sizes
+    (start-up cancels out) is then far above the reported one. Returns "" or the reason.
+    """
+    if len(walls) < 2:
+        return ""
+    for _, wall, reported in walls:
+        if reported / 1e9 > wall * 1.05 + 1e-3:
+            return f"the runner reported {reported / 1e6:.1f} ms of calls in a {wall * 1e3:.1f} ms run"
+    calib = walls[0]
+    main = walls[1:]
+    extra_calls = float(np.median([i + warmup for i, _, _ in main])) - (calib[0] + calib_warmup)
+    if extra_calls < 20:
+        return ""  # too few calls apart for start-up noise to cancel
+    parent_per_call = (float(np.median([w for _, w, _ in main])) - calib[1]) / extra_calls
+    reported_per_call = float(np.median([r / i for i, _, r in main]))
+    if parent_per_call > 50e-6 and reported_per_call * 1e-9 < 0.4 * parent_per_call:
+        return (f"reported {reported_per_call / 1e3:.1f} us per call but the wall clock says "
+                f"{parent_per_call * 1e6:.1f} us (timer interposition?)")
+    return ""

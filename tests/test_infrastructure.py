@@ -79,3 +79,16 @@ def test_sandbox_reports_signals_and_limits(tmp_path) -> None:
     env = run_limited([sys.executable, "-c", "import os; print(sorted(os.environ))"], cwd=tmp_path, limits=Limits())
     assert "OPENAI_API_KEY" not in env.stdout and "HOME" not in env.stdout  # nothing leaks to the child
     assert os.environ.get("PATH")
+
+
+def test_sandbox_has_no_network_when_root(tmp_path) -> None:
+    from pytest_mobilekernel.sandbox import network_isolation_available
+
+    if os.geteuid() != 0:
+        import pytest
+
+        pytest.skip("network namespaces need root here")
+    assert network_isolation_available()
+    res = run_limited([sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9), 1)"],
+                      cwd=tmp_path, limits=Limits())
+    assert "Network is unreachable" in res.stderr

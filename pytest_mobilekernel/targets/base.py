@@ -55,3 +55,4 @@ class RunPlan:
     warmup: int = 0
     iterations: int = 0  # 0: no timing
     timing_file: str = "timing.json"
+    timing_outputs: list[list[str]] = field(default_factory=list)  # per trial: outputs of its last timed call

@@ -140,7 +140,8 @@ class LiteTarget(Target):
             "outputs": [{"shape": d.shape, "dtype": d.dtype} for d in plan.outputs],
             "trials": [{"inputs": ins, "outputs": outs} for ins, outs in plan.trials],
             "timing": None if plan.iterations <= 0 else {
-                "warmup": plan.warmup, "iterations": plan.iterations, "output": plan.timing_file},
+                "warmup": plan.warmup, "iterations": plan.iterations, "output": plan.timing_file,
+                **({"outputs": plan.timing_outputs} if plan.timing_outputs else {})},
         }
         (workdir / "spec.json").write_text(json.dumps(spec))
         return ["spec.json"]
