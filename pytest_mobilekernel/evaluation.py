@@ -41,8 +41,9 @@ def screen_message(source: str) -> str:
     findings = screen(source)
     if not findings:
         return ""
-    more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
-    return f"rejected by the static screen: {findings[0]}{more}"
+    shown = "; ".join(str(f) for f in findings[:3])
+    more = f" (and {len(findings) - 3} more)" if len(findings) > 3 else ""
+    return f"rejected by the static screen: {shown}{more}"
 
 
 def _nbytes(desc: Any) -> int:

@@ -9,6 +9,7 @@ and names the construct and line in its verdict.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .tools import cpp
@@ -89,6 +90,11 @@ def screen(source: str) -> list[Finding]:
             word = next((w for w in ASM_WORDS if w in text), None)
             if word and t == "gnu_asm_expression":
                 add(node, f"inline assembly using {word}", "system calls or timing")
+            elif t == "gnu_asm_expression":
+                # an asm label renames a symbol: `f(...) __asm__("clock_gettime")` interposes on libc
+                named = next((n for n in re.findall(r"[A-Za-z_]\w*", text) if n in NAME), None)
+                if named:
+                    add(node, f"asm label naming {named}", "interposition on the C library")
         elif t == "linkage_specification":
             # extern "C" definitions can replace C library functions for the whole binary.
             for child in node.named_children:

@@ -10,12 +10,13 @@
 
 namespace MNN {
 
-// exp(x) for x <= 0 (softmax only ever needs that range), written without calls or branches so that
-// g++ -O3 vectorises the loops using it (std::exp is a scalar libm call without -ffast-math).
+// exp(x) for x in [-87, 0] (softmax only needs x <= 0; callers clamp), written without calls or
+// branches so that g++ -O3 vectorises the loops using it (std::exp is a scalar libm call without
+// -ffast-math).
 // exp(x) = 2^n * exp(r) with n = round(x / ln2) and |r| <= ln2/2; exp(r) by a degree-6 Taylor
-// polynomial (relative error ~2e-7), 2^n built directly in the exponent bits.
-static inline float expNonPositive(float x) {
-    x = x < -87.0f ? -87.0f : x;  // keeps 2^n a normal float; exp(-87) ~ 1.6e-38 is 0 for softmax
+// polynomial (relative error ~2e-7), 2^n built directly in the exponent bits. x >= -87 keeps 2^n a
+// normal float; exp(-87) ~ 1.6e-38 counts as 0 next to the sum (>= 1) of a softmax.
+static inline float expClamped(float x) {
     const float log2e = 1.44269504088896341f;
     // Round to nearest by adding 1.5 * 2^23: the integer lands in the low mantissa bits of t.
     const float magic = 12582912.0f;
@@ -33,11 +34,19 @@ static inline float expNonPositive(float x) {
     p       = p * r + 1.0f;
     int32_t tBits;
     std::memcpy(&tBits, &t, sizeof(tBits));
-    int32_t e      = (tBits - 0x4B400000) + 127;  // n + exponent bias
-    int32_t pBits  = e << 23;
+    int32_t e     = (tBits - 0x4B400000) + 127;  // n + exponent bias
+    int32_t pBits = e << 23;
     float twoPowN;
     std::memcpy(&twoPowN, &pBits, sizeof(twoPowN));
     return p * twoPowN;
+}
+
+// x - shift clamped to >= -87, the domain of expClamped. A loop of its own on purpose: g++ turns
+// this select into a SIMD max only when its result goes straight to memory, not when it feeds
+// further arithmetic (it would keep a branch and leave the whole exp loop scalar).
+static inline float shiftedClamped(float x, float shift) {
+    const float v = x - shift;
+    return v > -87.0f ? v : -87.0f;
 }
 
 class CPUSoftmax : public Execution {
@@ -107,7 +116,8 @@ private:
         for (int l = 1; l < 8; ++l) maxValue = lanes[l] > maxValue ? lanes[l] : maxValue;
         for (; i < n; ++i) maxValue = s[i] > maxValue ? s[i] : maxValue;
 
-        for (int j = 0; j < n; ++j) d[j] = expNonPositive(s[j] - maxValue);
+        for (int j = 0; j < n; ++j) d[j] = shiftedClamped(s[j], maxValue);
+        for (int j = 0; j < n; ++j) d[j] = expClamped(d[j]);
 
         for (int l = 0; l < 8; ++l) lanes[l] = 0.0f;
         i = 0;
@@ -135,10 +145,9 @@ private:
         for (int a = 0; a < mAxisLength; ++a) {
             const float* row = s + (size_t)a * inside;
             float* out       = d + (size_t)a * inside;
-            for (int k = 0; k < inside; ++k) {
-                out[k] = expNonPositive(row[k] - maxValue[k]);
-                sum[k] += out[k];
-            }
+            for (int k = 0; k < inside; ++k) out[k] = shiftedClamped(row[k], maxValue[k]);
+            for (int k = 0; k < inside; ++k) out[k] = expClamped(out[k]);
+            for (int k = 0; k < inside; ++k) sum[k] += out[k];
         }
         for (int k = 0; k < inside; ++k) sum[k] = 1.0f / sum[k];
         for (int a = 0; a < mAxisLength; ++a) {

@@ -4,9 +4,11 @@
 //
 // Each 2-D product uses the i-k-j order: C's row i is built as the sum over k of A[i][k] * B's
 // row k, so the innermost loop runs over contiguous memory of B and C and vectorises. Rows of C
-// are computed six at a time with the sums for a 16-column strip kept in registers (12 of the 16
-// AVX registers): every element of B loaded is used six times, and C is stored once per strip
-// instead of once per k.
+// are computed three at a time with the sums for a 32-column strip kept in registers (3 x 4 = 12
+// of the 16 AVX registers): every element of B loaded is used three times, and C is stored once
+// per strip instead of once per k.
+// Tile shape note: with g++ a 32-wide inner loop is vectorised as a loop and its sums stay in
+// registers; 16-wide tiles were fully unrolled before vectorisation and ran ~10x slower.
 #include <vector>
 
 #include "backend/cpu/CPUBackend.hpp"
@@ -16,7 +18,7 @@
 namespace MNN {
 
 namespace {
-constexpr int kRowTile = 4;   // rows of C per register tile
+constexpr int kRowTile = 3;   // rows of C per register tile (M need not be a multiple)
 constexpr int kColTile = 32;  // columns of C per register tile (four AVX registers per row)
 }  // namespace
 

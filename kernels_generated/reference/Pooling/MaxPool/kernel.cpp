@@ -46,7 +46,7 @@ public:
         } else if (mAutoPad == "VALID") {
             mPadTop = mPadLeft = 0;
         }
-        // For every kernel column kw, the output columns whose input column
+        // For the Indices path: for every kernel column kw, the output columns whose input column
         // ow * strideW - padLeft + kw * dilationW lies inside [0, inW). Precomputed so the inner loop
         // over ow has no bounds test.
         mColBegin.assign(mKernelW, 0);
@@ -60,6 +60,9 @@ public:
             mColBegin[kw] = begin;
             mColEnd[kw]   = end;
         }
+        // Row buffer of poolPlane: padLeft, the input row, and whatever the last window reaches past it.
+        const int reach = (outW - 1) * mStrideW + (mKernelW - 1) * mDilationW + 1;
+        mPaddedW        = ALIMAX(reach, mPadLeft + inW);
         return NO_ERROR;
     }
 
@@ -79,11 +82,19 @@ public:
         MNN_CONCURRENCY_BEGIN(tId, threads) {
             const int begin = tId * chunk;
             const int end   = ALIMIN(begin + chunk, planes);
+            // Per-thread row buffer for poolPlane: -inf padding | one input row | -inf padding.
+            std::vector<float> padded(mPaddedW, -std::numeric_limits<float>::infinity());
             for (int p = begin; p < end; ++p) {
                 const float* in = src + (size_t)p * inH * inW;
                 float* out      = dst + (size_t)p * outH * outW;
                 if (indices == nullptr) {
-                    poolPlane(in, out, inH, inW, outH, outW);
+                    if (mStrideW == 1) {
+                        poolPlane<1>(in, out, inH, inW, outH, outW, padded.data());
+                    } else if (mStrideW == 2) {
+                        poolPlane<2>(in, out, inH, inW, outH, outW, padded.data());
+                    } else {
+                        poolPlane<0>(in, out, inH, inW, outH, outW, padded.data());
+                    }
                 } else {
                     poolPlaneWithIndices(in, out, indices + (size_t)p * outH * outW, (int64_t)p * inH * inW,
                                          inH, inW, outH, outW);
@@ -95,28 +106,45 @@ public:
     }
 
 private:
-    // One plane, values only. Row by row: start the output row at -inf and fold in one kernel tap at
-    // a time; each tap is a loop over the output columns reading every strideW-th input element,
-    // which vectorises. Padding is skipped rather than read, so it never wins the max (a window that
-    // lies entirely in the padding stays -inf).
-    void poolPlane(const float* in, float* out, int inH, int inW, int outH, int outW) const {
+    // One plane, values only, as two separable passes per output row:
+    //  1. vertical: colMax[x] = max over the window's rows ih of in[ih][x], for every input column x
+    //     (contiguous loads, vectorises); rows in the padding are skipped, so padding never wins;
+    //  2. horizontal: out[ow] = max over kw of colMax[ow * strideW + kw * dilationW - padLeft].
+    //     colMax sits in a buffer with -inf on both sides, so this pass needs no bounds tests
+    //     either. STRIDE_W is the stride when known at compile time (the loads then vectorise with
+    //     shuffles), 0 for the runtime stride.
+    template <int STRIDE_W>
+    void poolPlane(const float* in, float* out, int inH, int inW, int outH, int outW, float* padded) const {
         const float lowest = -std::numeric_limits<float>::infinity();
+        const int strideW  = STRIDE_W > 0 ? STRIDE_W : mStrideW;
+        float* colMax      = padded + mPadLeft;
         for (int oh = 0; oh < outH; ++oh) {
-            float* row = out + (size_t)oh * outW;
-            for (int ow = 0; ow < outW; ++ow) row[ow] = lowest;
+            // Pass 1.
+            bool any = false;
             for (int kh = 0; kh < mKernelH; ++kh) {
                 const int ih = oh * mStrideH - mPadTop + kh * mDilationH;
                 if (ih < 0 || ih >= inH) {
                     continue;
                 }
                 const float* inRow = in + (size_t)ih * inW;
-                for (int kw = 0; kw < mKernelW; ++kw) {
-                    const int shift = kw * mDilationW - mPadLeft;
-                    const int owEnd = mColEnd[kw];
-                    for (int ow = mColBegin[kw]; ow < owEnd; ++ow) {
-                        const float v = inRow[ow * mStrideW + shift];
-                        row[ow]       = v > row[ow] ? v : row[ow];
-                    }
+                if (!any) {
+                    for (int x = 0; x < inW; ++x) colMax[x] = inRow[x];
+                    any = true;
+                } else {
+                    for (int x = 0; x < inW; ++x) colMax[x] = inRow[x] > colMax[x] ? inRow[x] : colMax[x];
+                }
+            }
+            if (!any) {  // the window lies entirely in the top or bottom padding
+                for (int x = 0; x < inW; ++x) colMax[x] = lowest;
+            }
+            // Pass 2.
+            float* row = out + (size_t)oh * outW;
+            for (int ow = 0; ow < outW; ++ow) row[ow] = lowest;
+            for (int kw = 0; kw < mKernelW; ++kw) {
+                const float* src = padded + kw * mDilationW;
+                for (int ow = 0; ow < outW; ++ow) {
+                    const float v = src[ow * strideW];
+                    row[ow]       = v > row[ow] ? v : row[ow];
                 }
             }
         }
@@ -158,6 +186,7 @@ private:
     int mKernelH, mKernelW, mStrideH, mStrideW, mDilationH, mDilationW, mPadTop, mPadLeft;
     std::string mAutoPad;
     std::vector<int> mColBegin, mColEnd;
+    int mPaddedW = 0;
 };
 
 class CPUMaxPoolCreator : public CPUBackend::Creator {
