@@ -28,6 +28,9 @@ class TaskOutcome:
     latency_us: float | None = None
     mnn_us: float | None = None
     no_mnn_baseline: str = ""
+    mnn_matches: bool | None = None  # does MNN's own kernel reproduce PyTorch on this task?
+    device: str = ""
+    baseline: str = ""
     n_samples: int | None = None  # oneshot: samples drawn, and how many were correct
     n_correct: int | None = None
     tokens: int = 0

@@ -39,9 +39,10 @@ def render(outcomes: list[TaskOutcome], run: dict[str, Any]) -> list[str]:
     for o in outcomes:
         verdict = ("build failed" if o.compiled is False else "wrong" if o.correct is False
                    else "correct" if o.correct else "built" if o.compiled else "-")
-        note = o.no_mnn_baseline and "no MNN baseline"
+        note = "no MNN baseline" if o.no_mnn_baseline else \
+            "MNN differs from PyTorch" if o.mnn_matches is False else ""
         task_rows.append([o.task, verdict, _us(o.latency_us), _us(o.mnn_us), _x(o.speedup), _x(o.speedup_torch),
-                          note or ""])
+                          note])
     lines += _table(task_rows, ["task", "verdict", "kernel_us", "mnn_us", "vs_mnn", "vs_torch", "note"])
     lines.append("")
     cat_rows = [_row(c, m) for c, m in by_category(outcomes).items()]
@@ -51,6 +52,10 @@ def render(outcomes: list[TaskOutcome], run: dict[str, Any]) -> list[str]:
                                "geomean"])
     if total.no_baseline:
         lines.append(f"{total.no_baseline} task(s) have no MNN baseline (counted as not fast); see vs_torch")
+    differs = sum(1 for o in outcomes if o.mnn_matches is False)
+    if differs:
+        lines.append(f"{differs} task(s) where MNN's own kernel does not reproduce PyTorch within the task's "
+                     "tolerance: their speedup compares against a kernel that is itself wrong")
     for k, v in total.pass_at.items():
         lines.append(f"pass@{k} (unbiased, over samples): {100 * v:.1f}%")
     if total.tokens:

@@ -68,6 +68,9 @@ class ResultsCollector:
                     o.latency_us = r.get("latency_us")
                     o.mnn_us = r.get("mnn_us")
                     o.no_mnn_baseline = r.get("no_mnn_baseline", "")
+                    o.mnn_matches = r.get("mnn_matches")
+                    o.baseline = r.get("baseline", "")
+                    o.device = r.get("device", "")
         return sorted(tasks.values(), key=lambda o: o.task)
 
     def write(self, path: Path, run_info: dict[str, Any]) -> dict[str, Any]:

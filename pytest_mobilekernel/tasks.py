@@ -292,11 +292,14 @@ def _materialize_trial(ref: TaskRef, data: TaskData, seed: int, out: Path) -> No
         np.save(out / f"ref{k}.npy", arr)
     trial = Trial(seed=seed, graph_inputs=gfiles, node_inputs=node_files,
                   references=[f"ref{k}.npy" for k in range(len(outputs))])
-    err, note = twin_mod.validate_with_onnxruntime(
-        Path(data.twin), [[out / p for p in gfiles]], [[out / p for p in trial.references]],
-        data.atol, data.rtol, ref.id)
+    # The twin is checked against PyTorch under onnxruntime on the fixed seeds (cached for good);
+    # per-run random seeds are checked against the candidate only.
+    validation: dict[str, Any] = {"ort_max_abs_err": None, "note": "not validated (per-run seed)"}
+    if seed in DEFAULT_SEEDS:
+        validation = twin_mod.validate_isolated(Path(data.twin), [out / p for p in gfiles],
+                                                [out / p for p in trial.references], data.atol, data.rtol, ref.id)
     (out / "trial.json").write_text(json.dumps({**asdict(trial)}))
-    (out / "validation.json").write_text(json.dumps({"ort_max_abs_err": err, "note": note}))
+    (out / "validation.json").write_text(json.dumps(validation))
 
 
 def build_model(ref: TaskRef, module: Any) -> Any:

@@ -30,8 +30,10 @@ class Arm:
     blocks: list[list[int]] = field(default_factory=list)
 
 
-def calibrate(arm: Arm, block_ms: float, max_iterations: int = 5000) -> None:
-    probe = arm.block(1, 3)
+def calibrate(arm: Arm, block_ms: float, warmup: int = 2, max_iterations: int = 5000) -> None:
+    # Same warm-up as the measured blocks, so the timer cross-check's two block sizes differ only
+    # in the number of timed calls.
+    probe = arm.block(warmup, 3)
     per_call = max(float(np.min(probe)), 1.0)
     arm.iterations = int(np.clip(block_ms * 1e6 / per_call, 5, max_iterations))
 
@@ -39,7 +41,7 @@ def calibrate(arm: Arm, block_ms: float, max_iterations: int = 5000) -> None:
 def interleave(arms: list[Arm], blocks: int, block_ms: float, warmup: int = 2,
                on_block: Callable[[], None] | None = None) -> None:
     for arm in arms:
-        calibrate(arm, block_ms)
+        calibrate(arm, block_ms, warmup)
     for k in range(blocks):
         order = arms if k % 2 == 0 else list(reversed(arms))
         for arm in order:
@@ -78,7 +80,7 @@ def busy_processes() -> int:
         return -1
 
 
-def timer_check(walls: list[tuple[int, float, int]], calib_warmup: int = 1, warmup: int = 2) -> str:
+def timer_check(walls: list[tuple[int, float, int]], calib_warmup: int = 2, warmup: int = 2) -> str:
     """Cross-check the runner's self-reported times against the parent's wall clock.
 
     ``walls``: (iterations, wall seconds seen by the parent, sum of reported ns) per invocation,
