@@ -69,6 +69,7 @@ class Settings:
     threads: int = 1
     torch_baseline: bool = True
     agent_options: dict[str, Any] = field(default_factory=dict)
+    baseline: Any = None  # gate.Baseline: fail items that regress against a stored run
 
 
 @dataclass
@@ -274,7 +275,13 @@ class Evaluator:
         return StageResult("compile", status, build.message if not build.ok else "compiled", props)
 
     def correctness(self, ref: TaskRef) -> StageResult:
-        return self._memo(ref, "correctness", lambda: self._correctness(ref))
+        result = self._memo(ref, "correctness", lambda: self._correctness(ref))
+        gate = self.settings.baseline
+        if gate is not None and result.status != "passed":
+            why = gate.correctness_regression(ref.id, False)
+            if why:
+                return StageResult(result.stage, "failed", f"{why}: {result.message}", result.props)
+        return result
 
     def _correctness(self, ref: TaskRef) -> StageResult:
         props = self.base_props(ref, "correctness")
@@ -318,7 +325,14 @@ class Evaluator:
             return StageResult("speed", "skipped", f"correctness {correct.status}: {correct.message}", props)
         if not self.device.can_time:
             return StageResult("speed", "skipped", self.device.timing_reason or "device cannot time", props)
-        return self._memo(ref, "speed", lambda: self._speed(ref, props))
+        result = self._memo(ref, "speed", lambda: self._speed(ref, props))
+        gate = self.settings.baseline
+        if gate is not None and result.status == "passed":
+            why = gate.speed_regression(ref.id, result.props.get("speedup"), result.props.get("speedup_torch"))
+            if why:
+                result.props["failure"] = why
+                return StageResult("speed", "failed", why, result.props)
+        return result
 
     def _speed(self, ref: TaskRef, props: dict[str, Any]) -> StageResult:
         from .baselines import mnn

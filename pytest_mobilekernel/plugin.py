@@ -15,6 +15,7 @@ from . import benchjson, report
 from .cache import default_root
 from .errors import MobileKernelError
 from .evaluation import Evaluator, Settings
+from .gate import Baseline
 from .llm import LLMSettings, preflight
 from .results import ResultsCollector
 from .tasks import is_task_file
@@ -48,6 +49,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--mk-memory-mb", type=int, default=2048, help="address-space limit of one kernel run (MiB)")
     g.addoption("--mk-threads", type=int, default=1, help="threads given to kernels and baselines")
     g.addoption("--mk-no-torch-baseline", action="store_true", help="do not time PyTorch eager")
+    g.addoption("--mk-baseline", default=None,
+                help="CI gate: a results.json of an earlier run; items fail when a kernel loses correctness "
+                     "or its speedup drops by more than --mk-max-slowdown")
+    g.addoption("--mk-max-slowdown", type=float, default=10.0, help="gate threshold in percent (default 10)")
     llm = parser.getgroup("mobilekernel-llm", "MobileKernelBench LLM agents (oneshot, moka)")
     llm.addoption("--llm-base-url", default=None, help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
     llm.addoption("--llm-model", default="gpt-4o-mini", help="model name sent to the endpoint")
@@ -100,7 +105,18 @@ def _settings(config: pytest.Config, session_id: str) -> Settings:
         agent_options={"llm": _llm_settings(config), "samples": config.getoption("samples"),
                        "max_iterations": config.getoption("max_iterations"),
                        "regenerate": config.getoption("llm_regenerate")},
+        baseline=_baseline(config),
     )
+
+
+def _baseline(config: pytest.Config) -> Baseline | None:
+    path = config.getoption("mk_baseline")
+    if not path:
+        return None
+    try:
+        return Baseline.load(Path(path), config.getoption("mk_max_slowdown") / 100)
+    except MobileKernelError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 def _label(config: pytest.Config) -> str:
