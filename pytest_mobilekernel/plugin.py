@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from . import benchjson, report
+from . import benchjson, machine, report, reportdir
 from .cache import default_root
 from .errors import MobileKernelError
 from .evaluation import Evaluator, Settings
@@ -40,6 +40,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      "(default: reference; <agent>-<model> for LLM agents)")
     g.addoption("--mk-cache-dir", default=None, help="build/task cache (default: $XDG_CACHE_HOME/pytest-mobilekernel)")
     g.addoption("--mk-results", default=".mobilekernel/results.json", help="machine-readable results file")
+    g.addoption("--mk-report", default=None, help="write results.json, report.md and PNG plots into this directory")
     g.addoption("--mk-seeds", default="1,2,random",
                 help="input seeds for correctness, comma-separated; 'random' is drawn once per run, so a kernel "
                      "cannot know every input in advance (default: 1,2,random)")
@@ -281,8 +282,21 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     results_path = Path(config.getoption("mk_results"))
     if not results_path.is_absolute():
         results_path = config.invocation_params.dir / results_path
-    collector.write(results_path, _run_info(config))
+    machine_info = machine.describe(_toolchain_identity(config))
+    collector.write(results_path, {**_run_info(config), "machine_info": machine_info})
     terminalreporter.section("MobileKernelBench")
     for line in report.render(collector.outcomes(), _run_info(config)):
         terminalreporter.write_line(line)
     terminalreporter.write_line(f"results: {results_path}")
+    report_dir = config.getoption("mk_report")
+    if report_dir:
+        written = reportdir.write(Path(report_dir).resolve(), collector.outcomes(), _run_info(config), results_path,
+                                  machine_info)
+        terminalreporter.write_line(f"report: {', '.join(str(p) for p in written)}")
+
+
+def _toolchain_identity(config: pytest.Config) -> str:
+    try:
+        return get_evaluator(config).toolchain().identity
+    except MobileKernelError as exc:
+        return f"unavailable: {exc}"

@@ -11,8 +11,8 @@ def _verdicts(run) -> dict[str, str]:
     return {k: v["status"] for k, v in run.items().items()}
 
 
-def test_good_kernels_all_stages(run_bench) -> None:
-    run = run_bench("-k", "Relu or IsNaN", *FAST_SPEED)
+def test_good_kernels_all_stages(run_bench, tmp_path) -> None:
+    run = run_bench("-k", "Relu or IsNaN", *FAST_SPEED, f"--mk-report={tmp_path / 'report'}")
     assert run.returncode == 0, run.output
     items = run.items()
     relu = items["Activation/Relu::speed"]
@@ -29,6 +29,12 @@ def test_good_kernels_all_stages(run_bench) -> None:
     m = run.results["metrics"]
     assert m["csr"] == 1.0 and m["fcr"] == 1.0 and m["no_baseline"] == 1
     assert "MobileKernelBench" in run.output and "no MNN baseline" in run.output
+    report = tmp_path / "report"
+    md = (report / "report.md").read_text()
+    assert "## Machine" in md and "MNN 3.6.1" in md and "CSR 100.0%" in md
+    for png in ("speedup_by_category.png", "speedup_distribution.png"):
+        assert (report / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert run.results["run"]["machine_info"]["cpu"]["cores"] >= 1
 
 
 def test_xdist_gives_the_same_verdicts(run_bench) -> None:

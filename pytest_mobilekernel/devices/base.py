@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..sandbox import Limits, ProcessResult
+
+
+@dataclass
+class DeviceFailure(ProcessResult):
+    """The runner could not be run, or its results not fetched, for a reason of the device
+    (gone, wrong ABI, transport error): not the kernel's doing. ``describe()`` is that reason."""
+
+    reason: str = ""
+
+    def describe(self, limits: Limits | None = None) -> str:
+        return self.reason
+
+    @property
+    def device_error(self) -> str:
+        return self.reason
 
 
 class Device(ABC):
@@ -15,6 +31,10 @@ class Device(ABC):
     name: str
     #: the toolchain family whose binaries run here ("host", "aarch64")
     arch: str
+    #: the OS of the device ("linux", "android"): picks between the cross g++ and the NDK
+    platform: str = "linux"
+    #: True where the runner executes on another machine (a phone): baselines must run there too
+    remote: bool = False
     #: False where timings mean nothing (emulation): the speed stage then skips with this reason
     timing_reason: str | None = None
 
@@ -24,7 +44,14 @@ class Device(ABC):
 
     @abstractmethod
     def run(self, binary: Path, workdir: Path, args: list[str], limits: Limits) -> ProcessResult:
-        """Execute ``binary args...`` with cwd=workdir; outputs written by it end up in workdir."""
+        """Execute ``binary args...`` with cwd=workdir; outputs written by it end up in workdir.
+
+        Never raises for what the binary or the device does: a device that cannot run it returns
+        a ``DeviceFailure`` whose ``describe()`` says why in one line.
+        """
+
+    def check(self) -> None:
+        """Raise DeviceError (one line, with the fix) when runner binaries cannot run here."""
 
     def lock_name(self) -> str:
         """Name of the cross-process lock that serialises timing on this device."""

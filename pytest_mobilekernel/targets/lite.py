@@ -68,18 +68,20 @@ class LiteTarget(Target):
                 raise RuntimeError(
                     f"mnn_ext runner does not compile with {tc.cxx}: {runner.describe()}\n{runner.stderr}")
             (out / "mk_sdk_pch.hpp").write_text(PCH_HEADER)
+            # one PCH per toolchain (the key holds its identity and flags); gcc reads .gch, clang .pch
+            pch_file = "mk_sdk_pch.hpp" + tc.pch_suffix
             pch = run_limited(
                 [tc.cxx, *tc.compile_flags, *self.include_flags(), "-x", "c++-header", "mk_sdk_pch.hpp",
-                 "-o", "mk_sdk_pch.hpp.gch"],
+                 "-o", pch_file],
                 cwd=out, limits=BUILD_LIMITS)
             if not pch.ok:  # no PCH is slower, not wrong
-                (out / "mk_sdk_pch.hpp.gch").unlink(missing_ok=True)
+                (out / pch_file).unlink(missing_ok=True)
 
         return cache.get_or_create("sdk", self.sdk_key(tc), create)
 
     def compile_command(self, tc: Toolchain, sdk: Path) -> list[str]:
         cmd = [tc.cxx, *tc.compile_flags, "-Wall", *self.include_flags()]
-        if (sdk / "mk_sdk_pch.hpp.gch").exists():
+        if (sdk / ("mk_sdk_pch.hpp" + tc.pch_suffix)).exists():
             cmd += ["-include", str(sdk / "mk_sdk_pch.hpp")]
         if tc.supports_json_diagnostics:
             cmd += ["-fdiagnostics-format=json"]
@@ -111,7 +113,7 @@ class LiteTarget(Target):
             elif comp.timed_out or (comp.returncode or 0) < 0:
                 message = "compiler " + comp.describe(BUILD_LIMITS)
             elif not comp.ok:
-                message = first_error(diagnostics) or comp.describe()
+                message = first_error(diagnostics) or first_text_error(comp.stderr) or comp.describe()
             (out / "kernel.o").unlink(missing_ok=True)
             (out / "diagnostics.json").write_text(json.dumps(diagnostics, indent=1))
             (out / "build.log").write_text(log)
@@ -166,6 +168,15 @@ def first_error(diagnostics: list[dict[str, Any]]) -> str:
             loc = (d.get("locations") or [{}])[0].get("caret", {})
             where = f"{os.path.basename(loc.get('file', '?'))}:{loc.get('line', '?')}:{loc.get('column', '?')}"
             return f"{where}: error: {d.get('message', '')}"
+    return ""
+
+
+def first_text_error(stderr: str) -> str:
+    """The first ``file:line:col: error: ...`` line of a compiler without JSON diagnostics (clang)."""
+    for line in stderr.splitlines():
+        if ": error: " in line or ": fatal error: " in line:
+            where, _, rest = line.partition(": ")
+            return f"{os.path.basename(where)}: {rest.strip()}"[:300]
     return ""
 
 
