@@ -28,7 +28,7 @@ from .errors import MobileKernelError, TaskError
 from .sandbox import Limits
 from .targets import BuildResult, RunPlan, get_target
 from .tasks import DEFAULT_SEEDS, TaskData, TaskRef, build_model, load_module, make_inputs, materialize
-from .toolchain import Toolchain, host_toolchain
+from .toolchain import Toolchain, toolchain_for
 from .verify import verify_trials
 
 STAGES = ("compile", "correctness", "speed")
@@ -59,7 +59,10 @@ class Settings:
     session_dir: Path
     agent: str = "replay"
     label: str = "reference"
-    device: str = "host"
+    device: str = "host"  # this process's device (xdist workers lease one of devices)
+    devices: tuple[str, ...] = ()  # every --device of the run
+    device_options: dict[str, Any] = field(default_factory=dict)  # adb_host, adb_port, mnn_runner, mnn_lib
+    toolchain: str = "auto"  # --toolchain: auto | gnu | ndk[:API]
     target: str = "lite"
     seeds: tuple[int, ...] = DEFAULT_SEEDS
     blocks: int = 7
@@ -118,7 +121,7 @@ class Evaluator:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.cache = Cache(settings.cache_dir)
-        self.device = get_device(settings.device)
+        self.device = get_device(settings.device, **settings.device_options)
         self.target = get_target(settings.target)
         self.agent = get_agent_class(settings.agent)(
             AgentSettings(settings.kernels_dir, settings.label, settings.agent_options))
@@ -130,7 +133,7 @@ class Evaluator:
 
     # -- shared steps --------------------------------------------------------------------------
     def toolchain(self) -> Toolchain:
-        return host_toolchain()
+        return toolchain_for(self.device.arch, self.device.platform, self.settings.toolchain)
 
     def kernel(self, ref: TaskRef) -> KernelCandidate:
         if ref not in self._kernels:
@@ -177,7 +180,7 @@ class Evaluator:
             arms = [timing.Arm("kernel", self.kernel_block(data, build, work))]
             session = None
             try:
-                if conversion.ok:
+                if conversion.ok and not self.device.remote:  # host MNN vs a phone's kernel: meaningless
                     try:
                         session = mnn.open_session(data, conversion.model)  # type: ignore[arg-type]
                         session.load(data.trials[0].graph_inputs)
@@ -337,6 +340,10 @@ class Evaluator:
     def _speed(self, ref: TaskRef, props: dict[str, Any]) -> StageResult:
         from .baselines import mnn
 
+        if self.device.remote:  # a phone: baselines must run there too (devicespeed.py)
+            from .devicespeed import speed_on_device
+
+            return speed_on_device(self, ref, props)
         data = self.task_data(ref)
         _, build = self.build(ref)
         assert build.binary is not None

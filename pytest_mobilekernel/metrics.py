@@ -73,14 +73,19 @@ def compute(outcomes: list[TaskOutcome]) -> Metrics:
     csr = sum(bool(o.compiled) for o in outcomes) / n if n and len(ran_compile) == n else None
     fcr = sum(bool(o.correct) for o in outcomes) / n if n and len(ran_correct) == n else None
     timed = [o for o in outcomes if o.speedup is not None or o.speedup_torch is not None]
+    # Speedups from different devices are never pooled (devicesplit.py reports them per device),
+    # and only a speedup over MNN counts as fast (a phone without MNN times a reference kernel).
+    pooled = len({o.device for o in timed}) > 1
+    over_mnn = [o for o in outcomes if o.correct and o.speedup is not None and not o.no_mnn_baseline]
     fast: dict[float, float | None] = {}
     for p in FAST_THRESHOLDS:
-        fast[p] = (sum(1 for o in outcomes if o.correct and o.speedup is not None and o.speedup > p) / n
-                   if n and fcr is not None and timed else None)
+        fast[p] = (sum(1 for o in over_mnn if o.speedup > p) / n  # type: ignore[operator]
+                   if n and fcr is not None and timed and not pooled else None)
     return Metrics(
         tasks=n, csr=csr, fcr=fcr, fast=fast,
-        geomean_speedup=geomean([o.speedup for o in outcomes if o.correct and o.speedup is not None]),
-        geomean_speedup_torch=geomean([o.speedup_torch for o in outcomes if o.correct and o.speedup_torch is not None]),
+        geomean_speedup=None if pooled else geomean([o.speedup for o in over_mnn]),  # type: ignore[misc]
+        geomean_speedup_torch=None if pooled else geomean(
+            [o.speedup_torch for o in outcomes if o.correct and o.speedup_torch is not None]),
         timed=len(timed), no_baseline=sum(1 for o in outcomes if o.no_mnn_baseline),
         pass_at=pass_at(outcomes), tokens=sum(o.tokens for o in outcomes),
     )

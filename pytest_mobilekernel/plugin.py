@@ -13,6 +13,7 @@ import pytest
 
 from . import benchjson, machine, report, reportdir
 from .cache import default_root
+from .devices import options as device_options
 from .errors import MobileKernelError
 from .evaluation import Evaluator, Settings
 from .gate import Baseline
@@ -31,7 +32,7 @@ KEEP_SESSIONS = 10
 def pytest_addoption(parser: pytest.Parser) -> None:
     g = parser.getgroup("mobilekernel", "MobileKernelBench")
     g.addoption("--agent", default="replay", help="agent producing kernels: replay (default), oneshot, moka")
-    g.addoption("--device", default="host", help="where kernels run: host (default)")
+    device_options.add_options(g)  # --device (repeatable), --toolchain, --adb-host/--adb-port, --mnn-runner/-lib
     g.addoption("--target", default="lite", help="what kernels build against: lite (the embedded mnn_ext SDK)")
     g.addoption("--tasks-dir", default=None, help="directory of <Category>/<Task>.py files (default: bench_tasks/)")
     g.addoption("--kernels-dir", default=None, help="stored kernels (default: kernels_generated/ beside the tasks)")
@@ -99,7 +100,9 @@ def _settings(config: pytest.Config, session_id: str) -> Settings:
         cache_dir=cache_dir,
         session_dir=cache_dir / "sessions" / session_id,
         agent=config.getoption("agent"), label=_label(config),
-        device=config.getoption("device"), target=config.getoption("target"), seeds=seeds,
+        device=device_options.worker_device(config), devices=tuple(device_options.device_specs(config)),
+        device_options=device_options.device_options(config), toolchain=config.getoption("toolchain"),
+        target=config.getoption("target"), seeds=seeds,
         blocks=config.getoption("mk_blocks"), block_ms=config.getoption("mk_block_ms"),
         timeout=config.getoption("mk_timeout"), memory_mb=config.getoption("mk_memory_mb"),
         threads=config.getoption("mk_threads"), torch_baseline=not config.getoption("mk_no_torch_baseline"),
@@ -168,10 +171,13 @@ def pytest_configure(config: pytest.Config) -> None:
         from .targets import TARGETS
 
         agent_cls = get_agent_class(config.getoption("agent"))
-        get_device(config.getoption("device"))
+        for spec in device_options.device_specs(config):
+            get_device(spec, **device_options.device_options(config))
         if config.getoption("target") not in TARGETS:
             raise MobileKernelError(f"unknown target {config.getoption('target')!r}: known targets are "
                                     f"{', '.join(sorted(TARGETS))}")
+        if workerinput is None:  # devices reachable, ABI right, toolchain present: once, before any item
+            device_options.check_devices(config)
         # LLM agents: check the endpoint once, in the controller, before any task runs.
         if workerinput is None and getattr(agent_cls, "needs_task_data", False) and not config.option.collectonly:
             preflight(config.stash[SETTINGS].agent_options["llm"])
@@ -190,7 +196,8 @@ def _choose_args(config: pytest.Config) -> None:
     positional = [a for a in invocation if not a.startswith("-") and a not in option_values]
     # values of other options (-k EXPR, -m EXPR, -n N, -p NAME...) are not paths either
     for flag in ("-k", "-m", "-n", "-p", "--numprocesses", "--dist", "--junitxml", "--benchmark-json",
-                 "--agent", "--device", "--target", "--kernels-label", "--mk-seeds", "--mk-blocks",
+                 "--agent", "--device", *device_options.OPTION_FLAGS, "--target", "--kernels-label", "--mk-seeds",
+                 "--mk-blocks",
                  "--mk-block-ms", "--mk-timeout", "--mk-memory-mb", "--mk-threads", "-W", "-o", "--rootdir",
                  "--basetemp", "--tb", "-c", "--maxfail", "--deselect", "--ignore"):
         for i, a in enumerate(invocation[:-1]):
@@ -204,7 +211,7 @@ def _choose_args(config: pytest.Config) -> None:
         config.args = [str(config.stash[TASKS_DIR])]
 
 
-PATH_OPTIONS = ("tasks_dir", "kernels_dir", "mk_cache_dir", "mk_results")
+PATH_OPTIONS = ("tasks_dir", "kernels_dir", "mk_cache_dir", "mk_results", *device_options.PATH_OPTIONS)
 
 
 class _XdistHooks:
@@ -270,7 +277,7 @@ def _add_benchmarks(config: pytest.Config, nodeid: str, record: dict[str, Any]) 
 
 def _run_info(config: pytest.Config) -> dict[str, Any]:
     s = config.stash[SETTINGS]
-    return {"agent": s.agent, "label": s.label, "device": s.device, "target": s.target,
+    return {"agent": s.agent, "label": s.label, "device": ",".join(s.devices) or s.device, "target": s.target,
             "seeds": list(s.seeds), "blocks": s.blocks, "threads": s.threads,
             "workers": os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"), "session_dir": str(s.session_dir)}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import devicesplit
 from .metrics import FAST_THRESHOLDS, Metrics, TaskOutcome, by_category, compute
 
 
@@ -41,7 +42,12 @@ def render(outcomes: list[TaskOutcome], run: dict[str, Any]) -> list[str]:
                    else "correct" if o.correct else "built" if o.compiled else "-")
         note = "no MNN baseline" if o.no_mnn_baseline else \
             "MNN differs from PyTorch" if o.mnn_matches is False else ""
-        task_rows.append([o.task, verdict, _us(o.latency_us), _us(o.mnn_us), _x(o.speedup), _x(o.speedup_torch),
+        vs_mnn = None if o.no_mnn_baseline else o.speedup
+        if o.no_mnn_baseline and o.speedup is not None:  # e.g. a phone: over the reference kernel
+            note += f"; {o.speedup:.2f}x vs {o.baseline or 'baseline'}"
+        if o.baseline == "mnn-device":
+            note = (note + "; " if note else "") + "MNN on the device"
+        task_rows.append([o.task, verdict, _us(o.latency_us), _us(o.mnn_us), _x(vs_mnn), _x(o.speedup_torch),
                           note])
     lines += _table(task_rows, ["task", "verdict", "kernel_us", "mnn_us", "vs_mnn", "vs_torch", "note"])
     lines.append("")
@@ -62,4 +68,5 @@ def render(outcomes: list[TaskOutcome], run: dict[str, Any]) -> list[str]:
         lines.append(f"LLM tokens: {total.tokens}")
     if total.geomean_speedup_torch:
         lines.append(f"geomean speedup over single-thread PyTorch eager: {total.geomean_speedup_torch:.2f}x")
+    lines += devicesplit.render(outcomes)
     return lines

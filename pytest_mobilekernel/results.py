@@ -14,6 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from . import devicesplit
 from .metrics import TaskOutcome, by_category, compute
 
 PREFIX = "mk_"
@@ -49,6 +50,8 @@ class ResultsCollector:
         for r in sorted(self.records, key=lambda r: (r["task"], r["stage"])):
             o = tasks.setdefault(r["task"], TaskOutcome(task=r["task"], category=r["category"]))
             stage, status = r["stage"], r.get("status")
+            if r.get("device") and not o.device:  # several --device: which one evaluated the task
+                o.device = r["device"]
             o.statuses[stage] = status
             o.messages[stage] = r.get("message", "")
             if stage == "compile":
@@ -81,6 +84,7 @@ class ResultsCollector:
                     "machine": platform.machine(), "node": platform.node()},
             "metrics": _metrics_dict(compute(outcomes)),
             "categories": {c: _metrics_dict(m) for c, m in by_category(outcomes).items()},
+            "devices": devicesplit.per_device_dict(outcomes),
             "tasks": [asdict(o) for o in outcomes],
             "items": self.records,
         }

@@ -52,6 +52,7 @@ class Device(ABC):
 
     def check(self) -> None:
         """Raise DeviceError (one line, with the fix) when runner binaries cannot run here."""
+        return None
 
     def lock_name(self) -> str:
         """Name of the cross-process lock that serialises timing on this device."""

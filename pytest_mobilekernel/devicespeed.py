@@ -1,0 +1,226 @@
+"""The speed stage on a remote device (a phone over adb): every timed arm runs on that device.
+
+The host path times MNN through the `mnn` wheel on this machine, which says nothing about a phone.
+On a phone the baseline is, in this order:
+
+``mnn-device``        MNN's own kernel on the phone, through a user-supplied MNN benchmark binary
+                      built for it (``--mnn-runner PATH``, plus ``--mnn-lib PATH`` for libMNN*.so when
+                      it is linked dynamically). Contract, run with cwd = a directory holding all files:
+
+                          RUNNER MODEL.mnn --warmup W --iterations N --threads T IN0.npy [IN1.npy ...]
+
+                      loads the model (CPU backend, T threads), feeds the .npy files to the model's
+                      inputs in the ONNX twin's graph-input order, runs W untimed inferences, then N
+                      timed ones, and prints one JSON object ``{"samples_ns": [t1, ..., tN]}`` (one
+                      integer per timed inference, nanoseconds) as its last stdout line; exit 0.
+                      LD_LIBRARY_PATH points at that directory.
+``reference-kernel``  without --mnn-runner (or when MNN cannot convert/run the op): the stored
+                      reference kernel of the task (``<kernels-dir>/reference/<Category>/<Task>``),
+                      built with the same toolchain and timed on the same device, interleaved.
+``none``              neither is available: the kernel's latency alone.
+
+``baseline`` in the item's properties names the arm behind ``speedup``; only MNN baselines count
+towards fast_p (a reference-kernel speedup is reported, labelled, and never counted as fast).
+PyTorch eager is not timed: it would run on this machine, not on the phone.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import timing
+from .errors import MobileKernelError
+
+if TYPE_CHECKING:
+    from .evaluation import Evaluator, StageResult
+    from .tasks import TaskData, TaskRef
+
+REFERENCE_LABEL = "reference"
+MNN_DEVICE = "mnn-device"
+REFERENCE_KERNEL = "reference-kernel"
+
+
+class BaselineFailed(MobileKernelError):
+    """The baseline arm (not the candidate) failed; the stage goes on without it."""
+
+
+def mnn_runner_block(ev: Evaluator, data: TaskData, runner: Path, work: Path, model: Path,
+                     libs: list[Path]) -> timing.BlockFn:
+    """A timing block of MNN on the device through the --mnn-runner contract."""
+    shutil.copyfile(model, work / "model.mnn")
+    inputs = []
+    for g, src in enumerate(data.trials[0].graph_inputs):
+        name = f"mnn_in{g}.npy"
+        shutil.copyfile(src, work / name)
+        inputs.append(name)
+    for lib in libs:
+        shutil.copyfile(lib, work / lib.name)
+
+    def block(warmup: int, iterations: int) -> list[int]:
+        argv = ["model.mnn", "--warmup", str(warmup), "--iterations", str(iterations),
+                "--threads", str(ev.settings.threads), *inputs]
+        proc = ev.device.run(runner, work, argv, ev.limits)
+        if not proc.ok:
+            raise BaselineFailed(f"MNN runner {runner.name} {proc.describe(ev.limits)}")
+        samples = parse_samples(proc.stdout)
+        if samples is None or len(samples) != iterations:
+            raise BaselineFailed(f"MNN runner {runner.name} broke the contract: expected a last stdout line "
+                                 f'{{"samples_ns": [{iterations} integers]}}, got {_tail(proc.stdout)!r}')
+        return samples
+
+    return block
+
+
+def parse_samples(stdout: str) -> list[int] | None:
+    for line in reversed(stdout.strip().splitlines()):
+        line = line.strip()
+        if not line.startswith("{"):
+            continue
+        try:
+            doc = json.loads(line)
+        except json.JSONDecodeError:
+            return None
+        values = doc.get("samples_ns") if isinstance(doc, dict) else None
+        if isinstance(values, list) and all(isinstance(v, (int, float)) and v >= 0 for v in values):
+            return [int(v) for v in values]
+        return None
+    return None
+
+
+def _tail(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[-1][:200] if lines else ""
+
+
+def mnn_libs(option: str | None) -> list[Path]:
+    if not option:
+        return []
+    path = Path(option)
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.is_file() and ".so" in p.name)
+    return [path]
+
+
+def reference_source(ev: Evaluator, ref: TaskRef) -> Path:
+    return ev.settings.kernels_dir / REFERENCE_LABEL / ref.category / ref.name / "kernel.cpp"
+
+
+def _guard(block: timing.BlockFn) -> timing.BlockFn:
+    """Failures of a baseline arm become BaselineFailed (the candidate's stay as they are)."""
+
+    def guarded(warmup: int, iterations: int) -> list[int]:
+        try:
+            return block(warmup, iterations)
+        except BaselineFailed:
+            raise
+        except MobileKernelError as exc:
+            raise BaselineFailed(f"reference kernel: {exc}") from None
+
+    return guarded
+
+
+def speed_on_device(ev: Evaluator, ref: TaskRef, props: dict[str, Any]) -> StageResult:
+    from .evaluation import StageResult
+
+    data = ev.task_data(ref)
+    _, build = ev.build(ref)
+    assert build.binary is not None
+    opts = ev.settings.device_options
+    info = ev.device.describe()
+    props.update({f"device_{k}": v for k, v in info.items() if k not in ("device",) and v})
+    reasons: list[str] = []
+    with ExitStack() as stack:
+        work = stack.enter_context(ev.scratch(ref))
+        walls: list[tuple[int, float, int]] = []
+        arms = [timing.Arm("kernel", ev.kernel_block(data, build, work, walls))]
+        baseline = _mnn_arm(ev, ref, data, opts, stack, reasons) or _reference_arm(ev, ref, data, build, stack, reasons)
+        if baseline is not None:
+            arms.append(baseline)
+        try:
+            with ev.lock.exclusive():
+                try:
+                    timing.interleave(arms, ev.settings.blocks, ev.settings.block_ms)
+                except BaselineFailed as exc:
+                    # the baseline died mid-measurement: measure the kernel again alone
+                    reasons.append(str(exc))
+                    arms = arms[:1]
+                    arms[0].blocks.clear()
+                    walls.clear()
+                    timing.interleave(arms, ev.settings.blocks, ev.settings.block_ms)
+        except MobileKernelError as exc:
+            return StageResult("speed", "failed", str(exc), props)
+    by_name = {a.name: a for a in arms}
+    suspicious = timing.timer_check(walls)
+    if suspicious:
+        props["failure"] = suspicious
+        return StageResult("speed", "failed", f"timing rejected: {suspicious}", props)
+    kernel = by_name["kernel"]
+    kernel_us = timing.latency_ns(kernel.blocks) / 1e3
+    props.update(latency_us=round(kernel_us, 3), blocks=ev.settings.blocks, iterations=kernel.iterations)
+    parts = [f"kernel {kernel_us:.1f} us on {ev.device.name}"]
+    base = arms[1] if len(arms) > 1 else None
+    if base is not None:
+        s = timing.speedup(base.blocks, kernel.blocks)
+        q1, q3 = timing.ratio_spread(base.blocks, kernel.blocks)
+        base_us = round(timing.latency_ns(base.blocks) / 1e3, 3)
+        props.update(speedup=round(s, 4), speedup_q1=round(q1, 4), speedup_q3=round(q3, 4))
+        if base.name == "mnn":
+            props.update(baseline=MNN_DEVICE, mnn_us=base_us)
+            parts.insert(0, f"{s:.2f}x vs MNN on the device")
+            parts.append(f"MNN {base_us:.1f} us")
+        else:
+            props.update(baseline=REFERENCE_KERNEL, reference_us=base_us)
+            parts.insert(0, f"{s:.2f}x vs the reference kernel (baseline: reference-kernel)")
+            parts.append(f"reference {base_us:.1f} us")
+    else:
+        props.update(baseline="none")
+        parts.insert(0, "no baseline")
+    if props["baseline"] != MNN_DEVICE:
+        props["no_mnn_baseline"] = "; ".join(reasons) or "no MNN baseline on the device"
+        parts.append(f"no MNN baseline: {props['no_mnn_baseline']}")
+    samples_path = ev.settings.session_dir / "samples" / ref.category / f"{ref.name}.json"
+    samples_path.parent.mkdir(parents=True, exist_ok=True)
+    samples_path.write_text(json.dumps({a.name: a.blocks for a in arms}))
+    return StageResult("speed", "passed", ", ".join(parts), props)
+
+
+def _mnn_arm(ev: Evaluator, ref: TaskRef, data: TaskData, opts: dict[str, Any], stack: ExitStack,
+             reasons: list[str]) -> timing.Arm | None:
+    runner = opts.get("mnn_runner")
+    if not runner:
+        reasons.append(f"MNN is not built for {ev.device.name} (give --mnn-runner, see README)")
+        return None
+    from .baselines import mnn
+
+    with ev.lock.shared():
+        conversion = mnn.convert(data, ev.cache)
+    if not conversion.ok:
+        reasons.append(conversion.message)
+        return None
+    work = stack.enter_context(ev.scratch(ref))
+    block = mnn_runner_block(ev, data, Path(runner), work, conversion.model,  # type: ignore[arg-type]
+                             mnn_libs(opts.get("mnn_lib")))
+    try:
+        block(0, 1)  # does the runner run here and keep the contract?
+    except BaselineFailed as exc:
+        reasons.append(str(exc))
+        return None
+    return timing.Arm("mnn", block)
+
+
+def _reference_arm(ev: Evaluator, ref: TaskRef, data: TaskData, build: Any, stack: ExitStack,
+                   reasons: list[str]) -> timing.Arm | None:
+    source = reference_source(ev, ref)
+    if not source.exists():
+        reasons.append(f"no reference kernel at {source}")
+        return None
+    ref_build = ev.target.build(source.read_text(), ev.toolchain(), ev.cache)
+    if not ref_build.ok:
+        reasons.append(f"reference kernel does not build: {ref_build.message}")
+        return None
+    work = stack.enter_context(ev.scratch(ref))
+    return timing.Arm("reference", _guard(ev.kernel_block(data, ref_build, work)))
