@@ -8,9 +8,11 @@ file locks, so under ``-n 4`` each runs once.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -71,6 +73,7 @@ class Settings:
     memory_mb: int = 2048
     threads: int = 1
     torch_baseline: bool = True
+    pin_cpu: str = "auto"  # "auto": the last CPU when timing on the host; "none"; or a CPU number
     agent_options: dict[str, Any] = field(default_factory=dict)
     baseline: Any = None  # gate.Baseline: fail items that regress against a stored run
 
@@ -130,6 +133,16 @@ class Evaluator:
                              memory_mb=settings.memory_mb)
         self._kernels: dict[TaskRef, KernelCandidate] = {}
         self._data: dict[TaskRef, TaskData] = {}
+        self.timing_cpu = self._timing_cpu()
+        # timing runs: the same limits, pinned to one core shared by every arm
+        self.timing_limits = dataclasses.replace(self.limits, cpu=self.timing_cpu)
+
+    def _timing_cpu(self) -> int | None:
+        pin = str(self.settings.pin_cpu)
+        if pin == "none" or self.device.name != "host" or not hasattr(os, "sched_setaffinity"):
+            return None
+        allowed = sorted(os.sched_getaffinity(0))
+        return allowed[-1] if pin == "auto" else int(pin)
 
     # -- shared steps --------------------------------------------------------------------------
     def toolchain(self) -> Toolchain:
@@ -182,7 +195,7 @@ class Evaluator:
             try:
                 if conversion.ok and not self.device.remote:  # host MNN vs a phone's kernel: meaningless
                     try:
-                        session = mnn.open_session(data, conversion.model)  # type: ignore[arg-type]
+                        session = mnn.open_session(data, conversion.model, self.timing_cpu)  # type: ignore[arg-type]
                         session.load(data.trials[0].graph_inputs)
                         arms.append(timing.Arm("mnn", session.time))
                     except mnn.MNNUnavailable:
@@ -359,7 +372,7 @@ class Evaluator:
             try:
                 if conversion.ok:
                     try:
-                        session = mnn.open_session(data, conversion.model)  # type: ignore[arg-type]
+                        session = mnn.open_session(data, conversion.model, self.timing_cpu)  # type: ignore[arg-type]
                         matches, mnn_err = mnn.check_against_reference(data, session, work)
                         props.update(mnn_matches=matches, mnn_max_abs_err=mnn_err)
                         session.load(data.trials[0].graph_inputs)
@@ -437,9 +450,9 @@ class Evaluator:
         def block(warmup: int, iterations: int) -> list[int]:
             plan.warmup, plan.iterations = warmup, iterations
             argv = self.target.write_spec(work, plan)
-            proc = self.device.run(binary, work, argv, self.limits)
+            proc = self.device.run(binary, work, argv, self.timing_limits)
             if not proc.ok:
-                raise MobileKernelError("kernel " + proc.describe(self.limits) + " during timing")
+                raise MobileKernelError("kernel " + proc.describe(self.timing_limits) + " during timing")
             samples = json.loads((work / plan.timing_file).read_text())["samples_ns"]
             verdict = verify_trials(
                 [([work / o for o in outs], [Path(r) for r in trial.references])
@@ -497,6 +510,9 @@ class Evaluator:
         def block(warmup: int, iterations: int) -> list[int]:
             previous = torch.get_num_threads()
             torch.set_num_threads(self.settings.threads)
+            affinity = os.sched_getaffinity(0) if self.timing_cpu is not None else None
+            if self.timing_cpu is not None:
+                os.sched_setaffinity(0, {self.timing_cpu})
             try:
                 with torch.no_grad():
                     for _ in range(warmup):
@@ -509,6 +525,8 @@ class Evaluator:
                         samples.append(clock() - t0)
             finally:
                 torch.set_num_threads(previous)
+                if affinity is not None:
+                    os.sched_setaffinity(0, affinity)
             return samples
 
         return block

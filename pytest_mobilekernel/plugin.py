@@ -50,6 +50,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--mk-timeout", type=float, default=30.0, help="wall-time limit of one kernel run (s)")
     g.addoption("--mk-memory-mb", type=int, default=2048, help="address-space limit of one kernel run (MiB)")
     g.addoption("--mk-threads", type=int, default=1, help="threads given to kernels and baselines")
+    g.addoption("--mk-pin-cpu", default="auto",
+                help="pin every timed arm to one CPU: auto (the last CPU, host only), none, or a CPU number")
     g.addoption("--mk-no-torch-baseline", action="store_true", help="do not time PyTorch eager")
     g.addoption("--mk-baseline", default=None,
                 help="CI gate: a results.json of an earlier run; items fail when a kernel loses correctness "
@@ -105,7 +107,8 @@ def _settings(config: pytest.Config, session_id: str) -> Settings:
         target=config.getoption("target"), seeds=seeds,
         blocks=config.getoption("mk_blocks"), block_ms=config.getoption("mk_block_ms"),
         timeout=config.getoption("mk_timeout"), memory_mb=config.getoption("mk_memory_mb"),
-        threads=config.getoption("mk_threads"), torch_baseline=not config.getoption("mk_no_torch_baseline"),
+        threads=config.getoption("mk_threads"), pin_cpu=config.getoption("mk_pin_cpu"),
+        torch_baseline=not config.getoption("mk_no_torch_baseline"),
         agent_options={"llm": _llm_settings(config), "samples": config.getoption("samples"),
                        "max_iterations": config.getoption("max_iterations"),
                        "regenerate": config.getoption("llm_regenerate")},

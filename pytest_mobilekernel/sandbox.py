@@ -29,6 +29,7 @@ class Limits:
     max_open_files: int = 64
     max_file_mb: int = 1024
     isolate_network: bool = True
+    cpu: int | None = None  # pin the child to this CPU (timing on the host)
 
 
 @dataclass
@@ -84,6 +85,8 @@ def _limit_child(limits: Limits) -> None:  # runs in the child between fork and 
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if limits.isolate_network:
         _unshare_network()
+    if limits.cpu is not None:
+        os.sched_setaffinity(0, {limits.cpu})
 
 
 _LIBC = None

@@ -65,7 +65,8 @@ def _conversion_error(op: str, rc: int, log: str) -> str:
 class MNNSession:
     """One MNN session in a child process; every call has a timeout and a clear failure."""
 
-    def __init__(self, model: Path, input_names: list[str], output_names: list[str], timeout: float = 60.0) -> None:
+    def __init__(self, model: Path, input_names: list[str], output_names: list[str], timeout: float = 60.0,
+                 cpu: int | None = None) -> None:
         self.timeout = timeout
         env = dict(os.environ)
         self.proc = subprocess.Popen(
@@ -73,6 +74,8 @@ class MNNSession:
              json.dumps(input_names), json.dumps(output_names)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
             start_new_session=True)
+        if cpu is not None:  # the same core as the candidate: same caches, same clock
+            os.sched_setaffinity(self.proc.pid, {cpu})
         self._reply()
 
     def _reply(self) -> dict:
@@ -126,14 +129,14 @@ class MNNSession:
         self.close()
 
 
-def open_session(task: TaskData, model: Path) -> MNNSession:
+def open_session(task: TaskData, model: Path, cpu: int | None = None) -> MNNSession:
     import onnx
 
     proto = onnx.load(task.twin, load_external_data=False)
     init = {i.name for i in proto.graph.initializer}
     ins = [i.name for i in proto.graph.input if i.name not in init]
     outs = [o.name for o in proto.graph.output]
-    return MNNSession(model, ins, outs)
+    return MNNSession(model, ins, outs, cpu=cpu)
 
 
 def check_against_reference(task: TaskData, session: MNNSession, workdir: Path) -> tuple[bool, float]:
