@@ -104,7 +104,7 @@ def timer_check(walls: list[tuple[int, float, int]], calib_warmup: int = 2, warm
         return ""
     parent_per_call = gap / extra_calls
     reported_per_call = float(np.median([r / i for i, _, r in main]))
-    if parent_per_call > 50e-6 and reported_per_call * 1e-9 < 0.4 * parent_per_call:
+    if parent_per_call > 50e-6 and reported_per_call * 1e-9 < 0.25 * parent_per_call:
         return (f"reported {reported_per_call / 1e3:.1f} us per call but the wall clock says "
                 f"{parent_per_call * 1e6:.1f} us (timer interposition?)")
     return ""

@@ -2,6 +2,7 @@ import torch
 import torch.nn as nn
 
 ONNX_OP = "Relu"
+DOC_NOTE = "Published shape [64, 1024] ran in 6 us on MNN (call overhead); batch scaled 8x to [512, 1024]."
 
 
 class Model(nn.Module):
@@ -14,7 +15,6 @@ class Model(nn.Module):
         return torch.relu(x)
 
 
-# Published shape [64, 1024] ran in 6 us on MNN (call overhead); scaled up 8x.
 batch_size = 512
 dim = 1024
 

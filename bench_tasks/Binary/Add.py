@@ -2,6 +2,10 @@ import torch
 import torch.nn as nn
 
 ONNX_OP = "Add"
+DOC_NOTE = (
+    "Published shapes [4, 3, 64, 64] + [1, 3, 1, 1] ran in 4 us on MNN (call overhead); scaled to "
+    "[8, 32, 64, 64] + [1, 32, 1, 1]."
+)
 
 
 class Model(nn.Module):
@@ -14,7 +18,6 @@ class Model(nn.Module):
         return a + b
 
 
-# Published shapes [4, 3, 64, 64] + [1, 3, 1, 1] ran in 4 us on MNN; scaled to 8x32 channels.
 def get_inputs():
     return [torch.randn(8, 32, 64, 64), torch.randn(1, 32, 1, 1)]
 

@@ -1,0 +1,23 @@
+import torch
+import torch.nn as nn
+
+ONNX_OP = "Asin"
+
+
+class Model(nn.Module):
+    """Elementwise arcsine."""
+
+    def __init__(self):
+        super().__init__()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.asin(x)
+
+
+def get_inputs():
+    # The domain of asin: [-1, 1).
+    return [torch.rand(16, 512, 256) * 2 - 1]
+
+
+def get_init_inputs():
+    return []

@@ -1,0 +1,38 @@
+import torch
+import torch.nn as nn
+
+ONNX_OP = "Cosh"
+DOC_NOTE = "twin built with onnx.helper: the TorchScript exporter cannot export aten::cosh."
+
+
+class Model(nn.Module):
+    """Elementwise hyperbolic cosine."""
+
+    def __init__(self):
+        super().__init__()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.cosh(x)
+
+
+def get_inputs():
+    # In (-5, 5): outputs from 1 to ~74, checked with the relative tolerance.
+    return [torch.rand(8, 128, 256) * 10 - 5]
+
+
+def get_init_inputs():
+    return []
+
+
+def onnx_twin(model, inputs):
+    # torch's TorchScript exporter has no symbolic for aten::cosh: build the single Cosh node by hand.
+    from onnx import TensorProto, helper
+
+    shape = list(inputs[0].shape)
+    node = helper.make_node("Cosh", ["input_0"], ["output_0"])
+    graph = helper.make_graph(
+        [node], "Cosh",
+        [helper.make_tensor_value_info("input_0", TensorProto.FLOAT, shape)],
+        [helper.make_tensor_value_info("output_0", TensorProto.FLOAT, shape)],
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)], ir_version=10)

@@ -1,0 +1,99 @@
+// Celu (ONNX opset 12+): y = max(0, x) + min(0, alpha * (exp(x / alpha) - 1)), elementwise over a
+// row-major float tensor. Attribute alpha (default 1.0).
+//
+// With a = min(x / alpha, 0) the second term is alpha * (exp(a) - 1): already <= 0 for alpha > 0, and
+// exactly 0 for x >= 0 because exp(0) is exactly 1 below. No data-dependent branch remains.
+// The loops work on blocks of kBlock elements: a first loop only clamps the exp argument into a small
+// buffer, a second one does the arithmetic. Kept apart on purpose: when a clamp to a constant feeds
+// further arithmetic in the same loop, g++ folds the constant through the exp into one branch arm
+// and then cannot vectorise the loop at all; stored straight to memory, the clamp becomes a SIMD
+// min/max.
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+#include "backend/cpu/CPUBackend.hpp"
+#include "core/Concurrency.h"
+#include "core/Macro.h"
+
+namespace MNN {
+
+// exp(x) for x in [-87, 0] (callers clamp), without calls or branches so that g++ -O3 vectorises the
+// loop using it (std::exp is a scalar libm call without -ffast-math).
+// exp(x) = 2^n * exp(r) with n = round(x / ln2) and |r| <= ln2/2; exp(r) by a degree-6 Taylor
+// polynomial (relative error ~2e-7), 2^n built directly in the exponent bits. x >= -87 keeps 2^n a
+// normal float; exp(-87) ~ 1.6e-38 counts as 0 next to the 1 it is subtracted from.
+static inline float expClamped(float x) {
+    const float log2e = 1.44269504088896341f;
+    // Round to nearest by adding 1.5 * 2^23: the integer lands in the low mantissa bits of t.
+    const float magic = 12582912.0f;
+    float t           = x * log2e + magic;
+    float n           = t - magic;
+    // ln2 split in a high part exact in float and a small correction (Cody-Waite), so r is accurate.
+    float r = x - n * 0.693145751953125f;
+    r       = r - n * 1.428606765330187e-06f;
+    float p = 1.0f / 720.0f;
+    p       = p * r + 1.0f / 120.0f;
+    p       = p * r + 1.0f / 24.0f;
+    p       = p * r + 1.0f / 6.0f;
+    p       = p * r + 0.5f;
+    p       = p * r + 1.0f;
+    p       = p * r + 1.0f;
+    uint32_t tBits;
+    std::memcpy(&tBits, &t, sizeof(tBits));
+    const uint32_t pBits = (tBits - 0x4B400000u + 127u) << 23;  // (n + exponent bias) in the exponent field
+    float twoPowN;
+    std::memcpy(&twoPowN, &pBits, sizeof(twoPowN));
+    return p * twoPowN;
+}
+
+class CPUCelu : public Execution {
+public:
+    CPUCelu(Backend* backend, float alpha) : Execution(backend), mAlpha(alpha) {}
+
+    ErrorCode onExecute(const std::vector<Tensor*>& inputs, const std::vector<Tensor*>& outputs) override {
+        const float* src  = inputs[0]->host<float>();
+        float* dst        = outputs[0]->host<float>();
+        const int size    = inputs[0]->elementSize();
+        const float alpha = mAlpha;
+        // x / alpha as a product with the reciprocal (within about an ulp): a division per element
+        // would cost more than the rest of the loop.
+        const float invAlpha = 1.0f / alpha;
+        const int threads = backend()->threadNumber();
+        const int chunk   = UP_DIV(size, threads);
+        MNN_CONCURRENCY_BEGIN(tId, threads) {
+            const int begin = tId * chunk;
+            const int end   = ALIMIN(begin + chunk, size);
+            float arg[kBlock];  // min(x / alpha, 0) clamped to the domain of expClamped; stays in L1
+            for (int base = begin; base < end; base += kBlock) {
+                const int n    = ALIMIN(kBlock, end - base);
+                const float* s = src + base;
+                float* d       = dst + base;
+                for (int i = 0; i < n; ++i) {
+                    arg[i] = std::min(std::max(s[i] * invAlpha, -87.0f), 0.0f);
+                }
+                for (int i = 0; i < n; ++i) {
+                    d[i] = std::max(s[i], 0.0f) + alpha * (expClamped(arg[i]) - 1.0f);
+                }
+            }
+        }
+        MNN_CONCURRENCY_END();
+        return NO_ERROR;
+    }
+
+private:
+    static constexpr int kBlock = 512;
+    float mAlpha;
+};
+
+class CPUCeluCreator : public CPUBackend::Creator {
+public:
+    Execution* onCreate(const std::vector<Tensor*>& inputs, const std::vector<Tensor*>& outputs, const MNN::Op* op,
+                        Backend* backend) const override {
+        return new CPUCelu(backend, op->getFloat("alpha", 1.0f));
+    }
+};
+
+REGISTER_CPU_OP_CREATOR(CPUCeluCreator, OpType_Celu);
+
+} // namespace MNN

@@ -1,0 +1,45 @@
+// Asin: y = asin(x) in [-pi/2, pi/2] for x in [-1, 1], elementwise.
+#include <cmath>
+
+#include "backend/cpu/CPUBackend.hpp"
+#include "core/Concurrency.h"
+#include "core/Macro.h"
+
+namespace MNN {
+
+class CPUAsin : public Execution {
+public:
+    explicit CPUAsin(Backend* backend) : Execution(backend) {}
+
+    ErrorCode onExecute(const std::vector<Tensor*>& inputs, const std::vector<Tensor*>& outputs) override {
+        const float* src  = inputs[0]->host<float>();
+        float* dst        = outputs[0]->host<float>();
+        const int size    = inputs[0]->elementSize();
+        const int threads = backend()->threadNumber();
+        // Contiguous slice per thread: elementwise ops need no other coordination.
+        const int chunk   = UP_DIV(size, threads);
+        MNN_CONCURRENCY_BEGIN(tId, threads) {
+            const int begin = tId * chunk;
+            const int end   = ALIMIN(begin + chunk, size);
+            for (int i = begin; i < end; ++i) {
+                // std::asin(float) is asinf: accurate near +-1, where asin has an infinite slope;
+                // |x| > 1 gives NaN.
+                dst[i] = std::asin(src[i]);
+            }
+        }
+        MNN_CONCURRENCY_END();
+        return NO_ERROR;
+    }
+};
+
+class CPUAsinCreator : public CPUBackend::Creator {
+public:
+    Execution* onCreate(const std::vector<Tensor*>& inputs, const std::vector<Tensor*>& outputs, const MNN::Op* op,
+                        Backend* backend) const override {
+        return new CPUAsin(backend);
+    }
+};
+
+REGISTER_CPU_OP_CREATOR(CPUAsinCreator, OpType_Asin);
+
+} // namespace MNN

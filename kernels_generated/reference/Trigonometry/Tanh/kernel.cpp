@@ -1,0 +1,45 @@
+// Tanh: y = tanh(x), elementwise over a row-major float tensor.
+#include <cmath>
+
+#include "backend/cpu/CPUBackend.hpp"
+#include "core/Concurrency.h"
+#include "core/Macro.h"
+
+namespace MNN {
+
+class CPUTanh : public Execution {
+public:
+    explicit CPUTanh(Backend* backend) : Execution(backend) {}
+
+    ErrorCode onExecute(const std::vector<Tensor*>& inputs, const std::vector<Tensor*>& outputs) override {
+        const float* src  = inputs[0]->host<float>();
+        float* dst        = outputs[0]->host<float>();
+        const int size    = inputs[0]->elementSize();
+        const int threads = backend()->threadNumber();
+        // Contiguous slice per thread: elementwise ops need no other coordination.
+        const int chunk   = UP_DIV(size, threads);
+        MNN_CONCURRENCY_BEGIN(tId, threads) {
+            const int begin = tId * chunk;
+            const int end   = ALIMIN(begin + chunk, size);
+            for (int i = begin; i < end; ++i) {
+                // std::tanh(float) is tanhf: accurate near 0 and saturates to exactly +-1 for large
+                // |x| without the inf/inf = NaN of (e^2x - 1) / (e^2x + 1).
+                dst[i] = std::tanh(src[i]);
+            }
+        }
+        MNN_CONCURRENCY_END();
+        return NO_ERROR;
+    }
+};
+
+class CPUTanhCreator : public CPUBackend::Creator {
+public:
+    Execution* onCreate(const std::vector<Tensor*>& inputs, const std::vector<Tensor*>& outputs, const MNN::Op* op,
+                        Backend* backend) const override {
+        return new CPUTanh(backend);
+    }
+};
+
+REGISTER_CPU_OP_CREATOR(CPUTanhCreator, OpType_Tanh);
+
+} // namespace MNN
