@@ -168,39 +168,70 @@ def validate_with_onnxruntime(
     return worst, ""
 
 
+class _Validator:
+    """One onnxruntime child process per pytest process, serving validations (JSON lines).
+
+    onnxruntime can crash on odd nodes (seen: an empty trailing optional input); in a child that
+    costs one note and a restart, not the pytest worker. Persistent, because starting Python and
+    onnxruntime for each of 190 tasks would dominate a cold run.
+    """
+
+    proc: Any = None
+
+    def validate(self, request: dict[str, Any], timeout: float = 300.0) -> dict[str, Any]:
+        import json
+        import select
+        import subprocess
+        import sys
+
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = subprocess.Popen([sys.executable, "-m", "pytest_mobilekernel.twin", "--serve"],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                         text=True, start_new_session=True)
+        try:
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.flush()
+            ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+            line = self.proc.stdout.readline() if ready else ""
+        except (BrokenPipeError, OSError):
+            line = ""
+        if not line:
+            rc = self.proc.poll()
+            self.proc.kill()
+            self.proc = None
+            why = "did not answer in time" if rc is None else f"crashed (exit {rc})"
+            return {"ort_max_abs_err": None, "note": f"onnxruntime {why} validating the twin"}
+        reply = json.loads(line)
+        if reply.get("task_error"):
+            raise TaskError(reply["task_error"])
+        return reply
+
+
+_VALIDATOR = _Validator()
+
+
 def validate_isolated(twin: Path, graph_inputs: list[Path], references: list[Path], atol: float, rtol: float,
                       task_id: str) -> dict[str, Any]:
-    """validate_with_onnxruntime in a child process: onnxruntime can crash on odd nodes (seen: an
-    empty trailing optional input), and that must not take the pytest worker with it."""
+    """validate_with_onnxruntime in the validator child process."""
+    return _VALIDATOR.validate({"twin": str(twin), "inputs": [str(p) for p in graph_inputs],
+                                "refs": [str(p) for p in references], "atol": atol, "rtol": rtol,
+                                "task": task_id})
+
+
+def _serve() -> int:
     import json
-    import subprocess
     import sys
 
-    args = json.dumps({"twin": str(twin), "inputs": [str(p) for p in graph_inputs],
-                       "refs": [str(p) for p in references], "atol": atol, "rtol": rtol, "task": task_id})
-    try:
-        proc = subprocess.run([sys.executable, "-m", "pytest_mobilekernel.twin", "--validate-json", args],
-                              capture_output=True, text=True, timeout=300)
-    except subprocess.TimeoutExpired:
-        return {"ort_max_abs_err": None, "note": "onnxruntime did not finish validating the twin in 300 s"}
-    if proc.returncode == 3:
-        raise TaskError(proc.stdout.strip().splitlines()[-1])
-    if proc.returncode != 0:
-        return {"ort_max_abs_err": None, "note": f"onnxruntime crashed validating the twin (exit {proc.returncode})"}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def _validate_cli(args_json: str) -> int:
-    import json
-
-    a = json.loads(args_json)
-    try:
-        err, note = validate_with_onnxruntime(Path(a["twin"]), [[Path(p) for p in a["inputs"]]],
-                                              [[Path(p) for p in a["refs"]]], a["atol"], a["rtol"], a["task"])
-    except TaskError as exc:
-        print(str(exc))
-        return 3
-    print(json.dumps({"ort_max_abs_err": err, "note": note}))
+    for line in sys.stdin:
+        a = json.loads(line)
+        try:
+            err, note = validate_with_onnxruntime(Path(a["twin"]), [[Path(p) for p in a["inputs"]]],
+                                                  [[Path(p) for p in a["refs"]]], a["atol"], a["rtol"], a["task"])
+            reply: dict[str, Any] = {"ort_max_abs_err": err, "note": note}
+        except TaskError as exc:
+            reply = {"task_error": str(exc)}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
     return 0
 
 
@@ -215,8 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     from .tasks import DEFAULT_OPSET, DEFAULT_SEEDS, build_model, discover, load_module, make_inputs
 
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--validate-json"]:
-        return _validate_cli(argv[1])
+    if argv[:1] == ["--serve"]:
+        return _serve()
     ap = argparse.ArgumentParser(description=main.__doc__)
     ap.add_argument("tasks_dir", type=Path)
     ap.add_argument("--check", action="store_true", help="fail if a shipped twin is missing or stale")
