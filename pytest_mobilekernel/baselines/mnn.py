@@ -6,6 +6,7 @@ Conversion is cached per twin content and MNN version. Running happens in a chil
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import select
@@ -62,29 +63,31 @@ def _conversion_error(op: str, rc: int, log: str) -> str:
     return f"MNN cannot convert {op} (exit {rc}): {hint[:200]}"
 
 
-class MNNSession:
-    """One MNN session in a child process; every call has a timeout and a clear failure."""
+class _Worker:
+    """The MNN child process, kept for the whole pytest process and switched between models:
+    starting Python and MNN for every task would cost more than timing it."""
 
-    def __init__(self, model: Path, input_names: list[str], output_names: list[str], timeout: float = 60.0,
-                 cpu: int | None = None) -> None:
+    def __init__(self, cpu: int | None, timeout: float) -> None:
         self.timeout = timeout
-        env = dict(os.environ)
+        self.cpu = cpu
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "pytest_mobilekernel.baselines.mnn_worker", str(model),
-             json.dumps(input_names), json.dumps(output_names)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+            [sys.executable, "-m", "pytest_mobilekernel.baselines.mnn_worker"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             start_new_session=True)
         if cpu is not None:  # the same core as the candidate: same caches, same clock
             os.sched_setaffinity(self.proc.pid, {cpu})
-        self._reply()
+        self.reply()
 
-    def _reply(self) -> dict:
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def reply(self) -> dict:
         assert self.proc.stdout is not None
         ready, _, _ = select.select([self.proc.stdout], [], [], self.timeout)
         line = self.proc.stdout.readline() if ready else ""
         if not line:
             rc = self.proc.poll()
-            self.close()
+            self.kill()
             if not ready:
                 raise MNNUnavailable(f"MNN did not answer within {self.timeout:g}s")
             raise MNNUnavailable(f"MNN crashed (exit {rc})" if rc else "MNN worker ended unexpectedly")
@@ -93,34 +96,53 @@ class MNNSession:
             raise MNNUnavailable(f"MNN failed: {reply.get('error')}")
         return reply
 
-    def _call(self, **cmd: object) -> dict:
+    def call(self, **cmd: object) -> dict:
         assert self.proc.stdin is not None
         try:
             self.proc.stdin.write(json.dumps(cmd) + "\n")
             self.proc.stdin.flush()
-        except BrokenPipeError:
+        except (BrokenPipeError, OSError):
+            self.kill()
             raise MNNUnavailable(f"MNN crashed (exit {self.proc.poll()})") from None
-        return self._reply()
+        return self.reply()
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+
+_WORKERS: dict[int | None, _Worker] = {}
+
+
+@atexit.register
+def _stop_workers() -> None:
+    for w in _WORKERS.values():
+        w.kill()
+
+
+class MNNSession:
+    """One model in the shared MNN child process; every call has a timeout and a clear failure."""
+
+    def __init__(self, model: Path, input_names: list[str], output_names: list[str], timeout: float = 60.0,
+                 cpu: int | None = None) -> None:
+        worker = _WORKERS.get(cpu)
+        if worker is None or not worker.alive():
+            worker = _WORKERS[cpu] = _Worker(cpu, timeout)
+        self.worker = worker
+        self.worker.call(cmd="open", model=str(model), inputs=input_names, outputs=output_names)
 
     def load(self, inputs: list[str]) -> None:
-        self._call(cmd="load", inputs=inputs)
+        self.worker.call(cmd="load", inputs=inputs)
 
     def run(self, outputs: list[str]) -> None:
-        self._call(cmd="run", outputs=outputs)
+        self.worker.call(cmd="run", outputs=outputs)
 
     def time(self, warmup: int, iterations: int) -> list[int]:
-        return self._call(cmd="time", warmup=warmup, iterations=iterations)["samples_ns"]
+        return self.worker.call(cmd="time", warmup=warmup, iterations=iterations)["samples_ns"]
 
     def close(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                assert self.proc.stdin is not None
-                self.proc.stdin.write(json.dumps({"cmd": "quit"}) + "\n")
-                self.proc.stdin.flush()
-                self.proc.wait(timeout=5)
-            except (BrokenPipeError, subprocess.TimeoutExpired, OSError):
-                self.proc.kill()
-                self.proc.wait()
+        """The worker stays for the next task (a crashed one is replaced on the next open)."""
 
     def __enter__(self) -> MNNSession:
         return self

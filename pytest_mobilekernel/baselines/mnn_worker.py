@@ -4,7 +4,8 @@ MNN runs outside the pytest worker because converting or running an unsupported 
 abort or segfault the process. Protocol: one JSON command per stdin line, one JSON reply per line
 on the original stdout (MNN's own chatter on stdout is moved to stderr first).
 
-    python -m pytest_mobilekernel.baselines.mnn_worker MODEL.mnn '["input_0"]' '["output_0"]'
+    python -m pytest_mobilekernel.baselines.mnn_worker [MODEL.mnn '["input_0"]' '["output_0"]']
+    {"cmd": "open", "model": "m.mnn", "inputs": [...], "outputs": [...]}  -> {"ok": true}  (switch model)
     {"cmd": "load", "inputs": ["a.npy"]}            -> {"ok": true}
     {"cmd": "run", "outputs": ["o.npy"]}             -> {"ok": true}
     {"cmd": "time", "warmup": 3, "iterations": 50}   -> {"ok": true, "samples_ns": [...]}
@@ -30,20 +31,33 @@ def main(argv: list[str]) -> int:
     import MNN
     import numpy as np
 
-    model, in_names, out_names = argv[0], json.loads(argv[1]), json.loads(argv[2])
-    interp = MNN.Interpreter(model)
-    interp.setSessionMode(1)  # release mode: no per-op debug overhead
-    # Hint 3 = WINOGRAD_MEMORY_LEVEL: 0 disables Winograd when exact convolution is wanted.
-    if os.environ.get("MK_MNN_NO_WINOGRAD") == "1":
-        interp.setSessionHint(3, 0)
-    session = interp.createSession({"backend": "CPU", "numThread": 1, "precision": "normal"})
-    inputs = interp.getSessionInputAll(session)
+    interp = session = inputs = None
+    in_names: list[str] = []
+    out_names: list[str] = []
+
+    def open_model(model: str, ins: list[str], outs: list[str]) -> None:
+        nonlocal interp, session, inputs, in_names, out_names
+        interp = session = inputs = None  # release the previous model first
+        interp = MNN.Interpreter(model)
+        interp.setSessionMode(1)  # release mode: no per-op debug overhead
+        # Hint 3 = WINOGRAD_MEMORY_LEVEL: 0 disables Winograd when exact convolution is wanted.
+        if os.environ.get("MK_MNN_NO_WINOGRAD") == "1":
+            interp.setSessionHint(3, 0)
+        session = interp.createSession({"backend": "CPU", "numThread": 1, "precision": "normal"})
+        inputs = interp.getSessionInputAll(session)
+        in_names, out_names = ins, outs
+
+    if argv:
+        open_model(argv[0], json.loads(argv[1]), json.loads(argv[2]))
     reply(ok=True, ready=True)
 
     for line in sys.stdin:
         cmd = json.loads(line)
         try:
-            if cmd["cmd"] == "load":
+            if cmd["cmd"] == "open":
+                open_model(cmd["model"], cmd["inputs"], cmd["outputs"])
+                reply(ok=True)
+            elif cmd["cmd"] == "load":
                 for name, path in zip(in_names, cmd["inputs"]):
                     target = inputs[name]
                     host = MNN.Tensor(target, MNN.Tensor_DimensionType_Caffe)
