@@ -17,8 +17,8 @@
 
 namespace MNN {
 
-// Sum of n contiguous floats in eight independent lanes: g++ vectorises the fixed-size lane loop,
-// which it may not do for one scalar accumulator (float addition is not reassociated). Lanes also
+// Sum of n contiguous floats in eight independent accumulators: with one, every addition waits for
+// the previous one (the compiler may not reorder float additions); eight chains overlap, and they also
 // keep the rounding error of long sums lower.
 static inline float sumLanes(const float* p, int n) {
     float lanes[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
