@@ -15,8 +15,10 @@ def main(argv: list[str]) -> int:
     os.dup2(2, 1)  # converter logs go to stderr; the parent keeps them as the conversion log
     import _tools
 
+    # --useOriginRNNImpl: MNN's own LSTM/RNN kernels; the default rewrites them into a While
+    # subgraph that the Session API cannot run.
     ok = _tools.mnnconvert(["mnnconvert", "-f", "ONNX", "--modelFile", onnx_path, "--MNNModel", out_path,
-                            "--bizCode", "mk"])
+                            "--bizCode", "mk", "--useOriginRNNImpl"])
     return 0 if ok and os.path.exists(out_path) else 1
 
 
