@@ -2,6 +2,8 @@ import torch
 import torch.nn as nn
 
 ONNX_OP = "Clip"
+DOC_NOTE = ("Published shape [16, 32, 128, 256] ran in ~24 ms on MNN single-thread; scaled to "
+            "[16, 32, 48, 48] to keep the suite fast.")
 
 
 class Model(nn.Module):
@@ -18,7 +20,7 @@ class Model(nn.Module):
 
 def get_inputs():
     # Standard normal: about 31% below -0.5, 38% inside, 31% above 0.5.
-    return [torch.randn(16, 32, 128, 256)]
+    return [torch.randn(16, 32, 48, 48)]
 
 
 def get_init_inputs():

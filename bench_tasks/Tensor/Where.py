@@ -2,8 +2,8 @@ import torch
 import torch.nn as nn
 
 ONNX_OP = "Where"
-DOC_NOTE = ("published shapes 3 x [32, 512, 512] took 30 ms per call on MNN (over the ~20 ms budget); "
-            "scaled to 3 x [8, 512, 512].")
+DOC_NOTE = ("Published shapes 3 x [32, 512, 512] ran in ~30 ms on MNN single-thread (and ~21 ms at "
+            "3 x [8, 512, 512]); scaled to 3 x [32, 48, 48] to keep the suite fast.")
 
 
 class Model(nn.Module):
@@ -18,7 +18,7 @@ class Model(nn.Module):
 
 def get_inputs():
     # A balanced random condition: about half True.
-    return [torch.rand(8, 512, 512) < 0.5, torch.randn(8, 512, 512), torch.randn(8, 512, 512)]
+    return [torch.rand(32, 48, 48) < 0.5, torch.randn(32, 48, 48), torch.randn(32, 48, 48)]
 
 
 def get_init_inputs():

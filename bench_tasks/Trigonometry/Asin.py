@@ -2,6 +2,8 @@ import torch
 import torch.nn as nn
 
 ONNX_OP = "Asin"
+DOC_NOTE = ("Published shape [16, 512, 256] ran in ~44 ms on MNN single-thread; scaled to [16, 64, 32] "
+            "to keep the suite fast.")
 
 
 class Model(nn.Module):
@@ -16,7 +18,7 @@ class Model(nn.Module):
 
 def get_inputs():
     # The domain of asin: [-1, 1).
-    return [torch.rand(16, 512, 256) * 2 - 1]
+    return [torch.rand(16, 64, 32) * 2 - 1]
 
 
 def get_init_inputs():

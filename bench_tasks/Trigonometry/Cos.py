@@ -4,6 +4,8 @@ import torch
 import torch.nn as nn
 
 ONNX_OP = "Cos"
+DOC_NOTE = ("Published shape [16, 256, 256] ran in ~32 ms on MNN single-thread; scaled to [16, 64, 64] "
+            "to keep the suite fast.")
 
 
 class Model(nn.Module):
@@ -18,7 +20,7 @@ class Model(nn.Module):
 
 def get_inputs():
     # Several periods, so range reduction matters.
-    return [(torch.rand(16, 256, 256) * 2 - 1) * 4 * math.pi]
+    return [(torch.rand(16, 64, 64) * 2 - 1) * 4 * math.pi]
 
 
 def get_init_inputs():

@@ -2,7 +2,9 @@ import torch
 import torch.nn as nn
 
 ONNX_OP = "Sinh"
-DOC_NOTE = "twin built with onnx.helper: the TorchScript exporter cannot export aten::sinh."
+DOC_NOTE = ("twin built with onnx.helper: the TorchScript exporter cannot export aten::sinh. "
+            "Published shape [8, 512, 512] ran in ~116 ms on MNN single-thread; scaled to [8, 64, 64] "
+            "to keep the suite fast.")
 
 
 class Model(nn.Module):
@@ -17,7 +19,7 @@ class Model(nn.Module):
 
 def get_inputs():
     # In (-5, 5): outputs of both signs up to ~74, checked with the relative tolerance.
-    return [torch.rand(8, 512, 512) * 10 - 5]
+    return [torch.rand(8, 64, 64) * 10 - 5]
 
 
 def get_init_inputs():

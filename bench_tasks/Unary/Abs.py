@@ -2,6 +2,8 @@ import torch
 import torch.nn as nn
 
 ONNX_OP = "Abs"
+DOC_NOTE = ("Published shape [16, 8, 256, 256] ran in ~13 ms on MNN single-thread; scaled to "
+            "[16, 8, 96, 96] to keep the suite fast.")
 
 
 class Model(nn.Module):
@@ -16,7 +18,7 @@ class Model(nn.Module):
 
 def get_inputs():
     # Centred at 0: half the elements change sign.
-    return [torch.randn(16, 8, 256, 256)]
+    return [torch.randn(16, 8, 96, 96)]
 
 
 def get_init_inputs():
