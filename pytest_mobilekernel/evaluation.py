@@ -367,7 +367,7 @@ class Evaluator:
         mnn_reason = "" if conversion.ok else conversion.message
         busy: list[int] = []
         with self.scratch(ref) as work:
-            walls: list[tuple[int, float, int]] = []
+            walls: list[tuple[int, float, int, float]] = []
             arms.append(timing.Arm("kernel", self.kernel_block(data, build, work, walls)))
             try:
                 if conversion.ok:
@@ -434,12 +434,13 @@ class Evaluator:
 
     # -- helpers -------------------------------------------------------------------------------
     def kernel_block(self, data: TaskData, build: BuildResult, work: Path,
-                     walls: list[tuple[int, float, int]] | None = None) -> timing.BlockFn:
+                     walls: list[tuple[int, float, int, float]] | None = None) -> timing.BlockFn:
         """A timing block of the candidate: one runner invocation on the device.
 
         The timed calls rotate through every trial's inputs and the outputs they produced are
         verified after each block, so what was timed is what was checked. ``walls`` collects
-        (iterations, the parent's wall time, the runner's reported sum) for the timer cross-check.
+        (iterations, the CPU time the parent saw, the runner's reported sum, the wall time) for the
+        timer cross-check.
         """
         plan = self._plan(data, work, trials=range(len(data.trials)))
         plan.timing_outputs = [[f"timed_t{t}_out{k}.npy" for k in range(len(data.outputs))]
@@ -462,7 +463,9 @@ class Evaluator:
                 raise MobileKernelError("outputs of the timed calls are wrong (results reused across calls?): "
                                         + verdict.summary())
             if walls is not None:
-                walls.append((iterations, proc.wall_seconds, int(sum(samples))))
+                # CPU time where the device reports it (host), else wall time
+                spent = proc.cpu_seconds if proc.cpu_seconds else proc.wall_seconds
+                walls.append((iterations, spent, int(sum(samples)), proc.wall_seconds))
             return samples
 
         return block

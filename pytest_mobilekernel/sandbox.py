@@ -39,6 +39,7 @@ class ProcessResult:
     stderr: str
     wall_seconds: float
     timed_out: bool = False
+    cpu_seconds: float | None = None  # user + system CPU time of the child (None where unknown)
 
     @property
     def ok(self) -> bool:
@@ -119,6 +120,7 @@ def run_limited(argv: list[str], cwd: Path, limits: Limits, env: dict[str, str] 
     if env:
         child_env.update(env)
     start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(
         argv,
         cwd=cwd,
@@ -139,12 +141,16 @@ def run_limited(argv: list[str], cwd: Path, limits: Limits, env: dict[str, str] 
     finally:
         # Whatever the child left running in its group goes too.
         _kill_group(proc.pid)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU time of the reaped child: unlike wall time it does not grow when the machine is busy.
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return ProcessResult(
         returncode=proc.returncode,
         stdout=_decode(out),
         stderr=_decode(err),
         wall_seconds=time.perf_counter() - start,
         timed_out=timed_out,
+        cpu_seconds=cpu,
     )
 
 

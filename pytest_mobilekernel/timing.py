@@ -80,31 +80,32 @@ def busy_processes() -> int:
         return -1
 
 
-def timer_check(walls: list[tuple[int, float, int]], calib_warmup: int = 2, warmup: int = 2) -> str:
-    """Cross-check the runner's self-reported times against the parent's wall clock.
+def timer_check(walls: list[tuple[int, float, int, float]], calib_warmup: int = 2, warmup: int = 2) -> str:
+    """Cross-check the runner's self-reported times against what the parent measured.
 
-    ``walls``: (iterations, wall seconds seen by the parent, sum of reported ns) per invocation,
-    the calibration call first. A kernel that interposes the clock (e.g. defines clock_gettime)
-    reports less than it spends: the per-call time the parent infers from two invocation sizes
-    (start-up cancels out) is then far above the reported one. Returns "" or the reason.
+    ``walls``: (iterations, CPU seconds of the invocation as the parent saw it, sum of reported ns,
+    wall seconds) per invocation, the calibration call first. A kernel that interposes the clock
+    (e.g. defines clock_gettime) reports less than it spends: the per-call time the parent infers
+    from two invocation sizes (start-up cost cancels) is then far above the reported one. CPU time,
+    not wall time, so a busy machine does not look like a lying clock. Returns "" or the reason.
     """
     if len(walls) < 2:
         return ""
-    for _, wall, reported in walls:
+    for _, _, reported, wall in walls:
         if reported / 1e9 > wall * 1.05 + 1e-3:
             return f"the runner reported {reported / 1e6:.1f} ms of calls in a {wall * 1e3:.1f} ms run"
     calib = walls[0]
     main = walls[1:]
-    extra_calls = float(np.median([i + warmup for i, _, _ in main])) - (calib[0] + calib_warmup)
-    main_walls = [w for _, w, _ in main]
-    gap = float(np.median(main_walls)) - calib[1]
-    # Process start-up jitters by tens of ms on a loaded machine: only a gap well above it says
-    # anything (a kernel that fakes the clock gets calibrated to thousands of calls, so its gap is large).
-    if extra_calls < 20 or gap < max(0.05, 5 * float(np.std(main_walls))):
+    extra_calls = float(np.median([w[0] + warmup for w in main])) - (calib[0] + calib_warmup)
+    spent = [w[1] for w in main]
+    gap = float(np.median(spent)) - calib[1]
+    # Start-up cost jitters: only a gap well above it says anything (a kernel that fakes the clock
+    # gets calibrated to thousands of calls, so its gap is large).
+    if extra_calls < 20 or gap < max(0.02, 5 * float(np.std(spent))):
         return ""
     parent_per_call = gap / extra_calls
-    reported_per_call = float(np.median([r / i for i, _, r in main]))
-    if parent_per_call > 50e-6 and reported_per_call * 1e-9 < 0.25 * parent_per_call:
-        return (f"reported {reported_per_call / 1e3:.1f} us per call but the wall clock says "
-                f"{parent_per_call * 1e6:.1f} us (timer interposition?)")
+    reported_per_call = float(np.median([w[2] / w[0] for w in main]))
+    if parent_per_call > 20e-6 and reported_per_call * 1e-9 < 0.3 * parent_per_call:
+        return (f"reported {reported_per_call / 1e3:.1f} us per call but the process used "
+                f"{parent_per_call * 1e6:.1f} us of CPU per call (timer interposition?)")
     return ""

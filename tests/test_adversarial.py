@@ -38,11 +38,12 @@ def test_cheating_kernel_is_rejected(run_bench, label: str, stage: str, expect: 
 
 
 def test_timer_cross_check_catches_a_lying_clock() -> None:
-    honest = [(3, 0.010, 300_000), *[(1000, 0.110, 100_000_000)] * 5]  # 100 us per call, ~10 ms start-up
+    # (iterations, CPU s, reported ns, wall s)
+    honest = [(3, 0.010, 300_000, 0.02), *[(1000, 0.110, 100_000_000, 0.4)] * 5]  # 100 us/call, busy machine
     assert timing.timer_check(honest) == ""
-    noisy_tiny = [(3, 0.051, 12_000), (500, 0.025, 1_500_000), (500, 0.039, 1_500_000)]  # start-up noise
+    noisy_tiny = [(3, 0.051, 12_000, 0.06), (500, 0.025, 1_500_000, 0.03), (500, 0.039, 1_500_000, 0.04)]
     assert timing.timer_check(noisy_tiny) == ""
-    lying = [(3, 0.010, 3_000), *[(1000, 0.110, 1_000_000)] * 5]  # reports 1 us per call
+    lying = [(3, 0.010, 3_000, 0.02), *[(1000, 0.110, 1_000_000, 0.12)] * 5]  # reports 1 us per call
     assert "timer interposition" in timing.timer_check(lying)
-    impossible = [(3, 0.010, 3_000), (500, 0.060, 90_000_000)]
+    impossible = [(3, 0.010, 3_000, 0.02), (500, 0.060, 90_000_000, 0.07)]
     assert "reported" in timing.timer_check(impossible)
