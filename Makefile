@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 BENCH_WORKERS ?= 2
 TEST_WORKERS ?= 2
 
-.PHONY: setup bench test lint clean
+.PHONY: setup bench test test-slow lint clean
 
 setup: $(STAMP)
 
@@ -21,8 +21,13 @@ $(STAMP): pyproject.toml
 bench: $(STAMP)
 	$(BIN)/pytest -n $(BENCH_WORKERS) -p no:cacheprovider --mk-results=results/latest/results.json $(BENCH_ARGS)
 
+# The project's tests; the slow end-to-end ones (the whole shipped suite on host and qemu, the docs
+# check) run with `make test-slow`, which CI runs too.
 test: $(STAMP)
-	$(BIN)/pytest tests -n $(TEST_WORKERS) -p no:cacheprovider $(TEST_ARGS)
+	$(BIN)/pytest tests -n $(TEST_WORKERS) -p no:cacheprovider -m "not slow" $(TEST_ARGS)
+
+test-slow: $(STAMP)
+	$(BIN)/pytest tests -n $(TEST_WORKERS) -p no:cacheprovider -m slow $(TEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check pytest_mobilekernel tests benchmarks bench_tasks
