@@ -2,6 +2,10 @@ import torch
 import torch.nn as nn
 
 ONNX_OP = "ReduceMax"
+DOC_NOTE = (
+    "Published shape [16, 128, 128, 64] ran in ~156 ms on MNN single-thread; scaled to [4, 128, 32, 16] to keep "
+    "the suite fast (the reduced axes keep their published lengths)."
+)
 
 
 class Model(nn.Module):
@@ -17,7 +21,7 @@ class Model(nn.Module):
 
 
 def get_inputs():
-    return [torch.randn(16, 128, 128, 64)]
+    return [torch.randn(4, 128, 32, 16)]
 
 
 def get_init_inputs():

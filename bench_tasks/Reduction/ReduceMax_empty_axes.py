@@ -7,7 +7,9 @@ DOC_NOTE = (
     "ReduceMax with empty axes (noop_with_empty_axes 0, keepdims 1), i.e. the maximum of the whole "
     "tensor. The twin leaves the optional axes input out, which ONNX defines to mean the same as an "
     "explicitly empty axes tensor; MNN 3.6.1 mis-shapes the output for an explicitly empty one (reports "
-    "the input shape, the value only in element 0) and handles the absent one."
+    "the input shape, the value only in element 0) and handles the absent one. "
+    "Published shape [16, 128, 128, 64] ran in ~61 ms on MNN single-thread; scaled to [8, 64, 64, 32] to keep "
+    "the suite fast."
 )
 
 
@@ -36,7 +38,7 @@ def onnx_twin(model, inputs):
 
 
 def get_inputs():
-    return [torch.randn(16, 128, 128, 64)]
+    return [torch.randn(8, 64, 64, 32)]
 
 
 def get_init_inputs():

@@ -2,6 +2,10 @@ import torch
 import torch.nn as nn
 
 ONNX_OP = "ReduceMean"
+DOC_NOTE = (
+    "Published shape [16, 128, 128, 64] ran in ~22 ms on MNN single-thread; scaled to [8, 128, 64, 32] to keep "
+    "the suite fast (the reduced axes keep their published lengths)."
+)
 
 
 class Model(nn.Module):
@@ -17,7 +21,7 @@ class Model(nn.Module):
 
 
 def get_inputs():
-    return [torch.randn(16, 128, 128, 64)]
+    return [torch.randn(8, 128, 64, 32)]
 
 
 def get_init_inputs():

@@ -2,6 +2,10 @@ import torch
 import torch.nn as nn
 
 ONNX_OP = "ReduceMean"
+DOC_NOTE = (
+    "Published shape [8, 64, 256, 256] ran in ~41 ms on MNN single-thread; scaled to [4, 64, 128, 64] to keep "
+    "the suite fast (the reduced axes keep their published lengths)."
+)
 
 
 class Model(nn.Module):
@@ -16,7 +20,7 @@ class Model(nn.Module):
 
 
 def get_inputs():
-    return [torch.randn(8, 64, 256, 256)]
+    return [torch.randn(4, 64, 128, 64)]
 
 
 def get_init_inputs():

@@ -2,6 +2,10 @@ import torch
 import torch.nn as nn
 
 ONNX_OP = "ReduceMin"
+DOC_NOTE = (
+    "Published shape [8, 64, 64, 64] ran in ~17 ms on MNN single-thread; scaled to [2, 64, 32, 32] to keep "
+    "the suite fast (the reduced axes keep their published lengths)."
+)
 
 
 class Model(nn.Module):
@@ -17,7 +21,7 @@ class Model(nn.Module):
 
 
 def get_inputs():
-    return [torch.randn(8, 64, 64, 64)]
+    return [torch.randn(2, 64, 32, 32)]
 
 
 def get_init_inputs():

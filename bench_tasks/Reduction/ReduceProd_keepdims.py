@@ -2,6 +2,10 @@ import torch
 import torch.nn as nn
 
 ONNX_OP = "ReduceProd"
+DOC_NOTE = (
+    "Published shape [16, 64, 64, 32] ran in ~15 ms on MNN single-thread; scaled to [4, 64, 32, 16] to keep "
+    "the suite fast (the reduced axes keep their published lengths)."
+)
 
 
 class Model(nn.Module):
@@ -17,7 +21,7 @@ class Model(nn.Module):
 
 def get_inputs():
     # Values near 1 so that the products of 64 elements neither overflow nor underflow.
-    return [torch.empty(16, 64, 64, 32).uniform_(0.9, 1.1)]
+    return [torch.empty(4, 64, 32, 16).uniform_(0.9, 1.1)]
 
 
 def get_init_inputs():
