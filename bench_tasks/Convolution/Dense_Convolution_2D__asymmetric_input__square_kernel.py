@@ -1,0 +1,23 @@
+import torch
+import torch.nn as nn
+
+ONNX_OP = "Conv"
+
+
+class Model(nn.Module):
+    """2-D convolution, 32 -> 64 channels, 3x3 kernel, stride 1, no padding, with bias."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int, stride: int = 1, padding: int = 0):
+        super().__init__()
+        self.conv = nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.conv(x)
+
+
+def get_inputs():
+    return [torch.randn(1, 32, 64, 128)]
+
+
+def get_init_inputs():
+    return [32, 64, 3]
