@@ -74,8 +74,8 @@ def rows(tasks_dir: Path, cache: Cache, probes: dict[str, Any]) -> tuple[list[st
             match = "yes" if probe["matches"] else f"no ({probe['max_abs_err']:.2g})"
             mnn_cols = ["yes", match, f"{probe['us']:.1f}"]
         note = str(getattr(module, "DOC_NOTE", "") or "")
-        lines.append(f"| {ref.category} | {ref.name} | {data.op_type} | {_shapes(data)} | {tol} | "
-                     + " | ".join(mnn_cols) + f" | {note} |")
+        cells = [ref.category, ref.name, data.op_type, _shapes(data), tol, *mnn_cols, note]
+        lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
     return lines, missing
 
 
@@ -86,7 +86,7 @@ def render(tasks_dir: Path, cache: Cache, probes: dict[str, Any]) -> tuple[str, 
     cats: dict[str, int] = {}
     ops: set[str] = set()
     for line in lines:
-        cells = [c.strip() for c in line.strip("|").split("|")]
+        cells = [c.strip() for c in line.strip("|").split(" | ")]
         cats[cells[0]] = cats.get(cells[0], 0) + 1
         ops.add(cells[2])
     summary = [f"{len(lines)} tasks, {len(ops)} distinct ONNX operators. Per category: "
