@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 bench: $(STAMP)
-	$(BIN)/pytest -n $(BENCH_WORKERS) -p no:cacheprovider --mk-results=results/latest/results.json $(BENCH_ARGS)
+	$(BIN)/pytest -n $(BENCH_WORKERS) -p no:cacheprovider --mk-results=results/latest/results.json --mk-report=results/latest $(BENCH_ARGS)
 
 # The project's tests; the slow end-to-end ones (the whole shipped suite on host and qemu, the docs
 # check) run with `make test-slow`, which CI runs too.
