@@ -7,13 +7,14 @@ On a phone the baseline is, in this order:
                       built for it (``--mnn-runner PATH``, plus ``--mnn-lib PATH`` for libMNN*.so when
                       it is linked dynamically). Contract, run with cwd = a directory holding all files:
 
-                          RUNNER MODEL.mnn --warmup W --iterations N --threads T IN0.npy [IN1.npy ...]
+                          RUNNER model.mnn --warmup W --iterations N --threads T NAME=IN.npy [...]
 
-                      loads the model (CPU backend, T threads), feeds the .npy files to the model's
-                      inputs in the ONNX twin's graph-input order, runs W untimed inferences, then N
-                      timed ones, and prints one JSON object ``{"samples_ns": [t1, ..., tN]}`` (one
-                      integer per timed inference, nanoseconds) as its last stdout line; exit 0.
-                      LD_LIBRARY_PATH points at that directory.
+                      loads the model (CPU backend, T threads), copies each .npy file into the
+                      model input NAME (the ONNX twin's graph input names), runs W untimed
+                      inferences, then N timed ones, and prints one JSON object
+                      ``{"samples_ns": [t1, ..., tN]}`` (one integer per timed inference, ns) as its
+                      last stdout line; exit 0. LD_LIBRARY_PATH points at that directory.
+                      ``contrib/mnn_timer.cpp`` implements it against MNN's C++ API.
 ``reference-kernel``  without --mnn-runner (or when MNN cannot convert/run the op): the stored
                       reference kernel of the task (``<kernels-dir>/reference/<Category>/<Task>``),
                       built with the same toolchain and timed on the same device, interleaved.
@@ -53,10 +54,10 @@ def mnn_runner_block(ev: Evaluator, data: TaskData, runner: Path, work: Path, mo
     """A timing block of MNN on the device through the --mnn-runner contract."""
     shutil.copyfile(model, work / "model.mnn")
     inputs = []
-    for g, src in enumerate(data.trials[0].graph_inputs):
+    for g, (input_name, src) in enumerate(zip(graph_input_names(data), data.trials[0].graph_inputs)):
         name = f"mnn_in{g}.npy"
         shutil.copyfile(src, work / name)
-        inputs.append(name)
+        inputs.append(f"{input_name}={name}")
     for lib in libs:
         shutil.copyfile(lib, work / lib.name)
 
@@ -73,6 +74,15 @@ def mnn_runner_block(ev: Evaluator, data: TaskData, runner: Path, work: Path, mo
         return samples
 
     return block
+
+
+def graph_input_names(data: TaskData) -> list[str]:
+    """The twin's graph inputs (initializers aside), in order: MNN keeps these names."""
+    import onnx
+
+    proto = onnx.load(data.twin, load_external_data=False)
+    init = {i.name for i in proto.graph.initializer}
+    return [i.name for i in proto.graph.input if i.name not in init]
 
 
 def parse_samples(stdout: str) -> list[int] | None:

@@ -13,7 +13,7 @@ sendrecv_v2, so clients use the v1 sync frames above.
 
 Faults for tests (per device): ``vanish_after`` bytes received by one SEND, or
 ``vanish_after_sends`` completed SENDs (the device drops off the list and the connection breaks
-mid-push), ``hang_shell`` (a shell that never answers), an ABI
+mid-push), ``hang_shell`` (shell commands containing that text never answer), an ABI
 list and /proc/cpuinfo features of your choice.
 
     python tests/adb_peer.py --serial emu-1 [--port 0]   # prints "port N", serves until killed
@@ -59,7 +59,7 @@ class FakeDevice:
     vanish_after: int | None = None  # bytes of one SEND after which the device disappears
     vanish_after_sends: int | None = None  # completed SENDs after which the next SEND makes it disappear
     sends: int = 0
-    hang_shell: bool = False
+    hang_shell: str | None = None  # shell commands containing this never answer
     transport_id: int = 1
     commands: list[str] = field(default_factory=list)  # every shell command run, for assertions
 
@@ -286,7 +286,7 @@ class Session:
 
     def shell(self, dev: FakeDevice, cmd: str, v2: bool) -> None:
         dev.commands.append(cmd)
-        if dev.hang_shell:
+        if dev.hang_shell is not None and dev.hang_shell in cmd:
             while self.sock.recv(4096):  # until the client gives up
                 pass
             return

@@ -228,7 +228,7 @@ class AdbDevice(Device):
         phase = "connect"
         made = False
         try:
-            dev = self.client().device(serial)
+            dev = self._handle(serial)
             phase = "mkdir"
             made_proc = dev.shell2(f"mkdir -p {remote}", timeout=30, v2=True)
             made = True
@@ -279,7 +279,10 @@ class AdbDevice(Device):
                 what = f"failed during {phase}: {type(exc).__name__}: {exc}" if str(exc) else \
                     f"failed during {phase}: {type(exc).__name__}"
             if not self._still_attached(serial):
-                return _failure(f"not run: adb device {serial} disconnected ({phase}); finished results are kept")
+                if phase in ("connect", "mkdir"):
+                    return _failure(f"not run: adb device {serial} is not attached to the adb server "
+                                    f"{self.host}:{self.port} any more (disconnected?)")
+                return _failure(f"not run: adb device {serial} disconnected during {phase}")
             return _failure(f"not run: adb transport to {serial} {what}")
         finally:
             if made:
@@ -300,6 +303,11 @@ class AdbDevice(Device):
             del self._outputs_by_dir[gone]
         return self._outputs_by_dir
 
+    def _handle(self, serial: str):  # -> adbutils.AdbDevice, kept: it remembers the device's features
+        if getattr(self, "_handle_cache", (None, None))[0] != serial:
+            self._handle_cache = (serial, self.client().device(serial))
+        return self._handle_cache[1]
+
     def _still_attached(self, serial: str) -> bool:
         try:
             return dict(self.attached()).get(serial) == "device"
@@ -308,7 +316,7 @@ class AdbDevice(Device):
 
     def _cleanup(self, serial: str, remote: str) -> None:
         try:
-            self.client().device(serial).shell2(f"rm -rf {remote}", timeout=30, v2=True)
+            self._handle(serial).shell2(f"rm -rf {remote}", timeout=30, v2=True)
         except Exception:  # noqa: BLE001 - best effort: the device may be gone
             pass
 
