@@ -13,8 +13,10 @@ import hashlib
 import json
 import math
 import os
+import secrets
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -27,7 +29,7 @@ from .cache import Cache
 from .devicelock import DeviceLock
 from .devices import get_device
 from .errors import MobileKernelError, TaskError
-from .sandbox import Limits
+from .sandbox import LimitedServer, Limits, ProcessResult
 from .targets import BuildResult, RunPlan, get_target
 from .tasks import DEFAULT_SEEDS, TaskData, TaskRef, build_model, load_module, make_inputs, materialize
 from .toolchain import Toolchain, toolchain_for
@@ -72,7 +74,7 @@ class Settings:
     timeout: float = 30.0
     memory_mb: int = 2048
     threads: int = 1
-    torch_baseline: bool = True
+    torch_baseline: str = "auto"  # auto: only where MNN gives no baseline; always; never
     pin_cpu: str = "auto"  # "auto": the last CPU when timing on the host; "none"; or a CPU number
     agent_options: dict[str, Any] = field(default_factory=dict)
     baseline: Any = None  # gate.Baseline: fail items that regress against a stored run
@@ -133,6 +135,7 @@ class Evaluator:
                              memory_mb=settings.memory_mb)
         self._kernels: dict[TaskRef, KernelCandidate] = {}
         self._data: dict[TaskRef, TaskData] = {}
+        self._closers: dict[Path, list[Any]] = {}
         self.timing_cpu = self._timing_cpu()
         # timing runs: the same limits, pinned to one core shared by every arm
         self.timing_limits = dataclasses.replace(self.limits, cpu=self.timing_cpu)
@@ -382,7 +385,8 @@ class Evaluator:
                         if session:
                             session.close()
                         session = None
-                if self.settings.torch_baseline:
+                want_torch = self.settings.torch_baseline
+                if want_torch == "always" or (want_torch == "auto" and session is None):
                     arms.append(timing.Arm("torch", self._torch_block(ref, data)))
                 with self.lock.exclusive():
                     try:
@@ -435,10 +439,12 @@ class Evaluator:
     # -- helpers -------------------------------------------------------------------------------
     def kernel_block(self, data: TaskData, build: BuildResult, work: Path,
                      walls: list[tuple[int, float, int, float]] | None = None) -> timing.BlockFn:
-        """A timing block of the candidate: one runner invocation on the device.
+        """A timing block of the candidate on the device.
 
         The timed calls rotate through every trial's inputs and the outputs they produced are
-        verified after each block, so what was timed is what was checked. ``walls`` collects
+        verified after each block, so what was timed is what was checked. Where the device can
+        (the host), one runner process in serve mode runs every block of the work dir's
+        measurement; elsewhere each block is one runner invocation. ``walls`` collects
         (iterations, the CPU time the parent saw, the runner's reported sum, the wall time) for the
         timer cross-check.
         """
@@ -447,13 +453,44 @@ class Evaluator:
                                for t in range(len(data.trials))]
         assert build.binary is not None
         binary = build.binary
+        limits = self.timing_limits
+        server: LimitedServer | None = None
+        serving = True
+
+        def failed(proc: ProcessResult) -> MobileKernelError:
+            return MobileKernelError("kernel " + proc.describe(limits) + " during timing")
+
+        def run_block(warmup: int, iterations: int) -> tuple[float, float]:
+            """Run one block; returns (CPU seconds, wall seconds) the parent measured."""
+            nonlocal server, serving
+            plan.warmup, plan.iterations = warmup, iterations
+            if serving and server is None:
+                plan.serve = True
+                server = self.device.serve(binary, work, self.target.write_spec(work, plan), limits)
+                if server is None:
+                    serving, plan.serve = False, False
+                else:
+                    self._closers.setdefault(work, []).append(server.close)
+                    end = server.expect("ready")
+                    if end is not None:
+                        raise failed(end)
+            if server is not None:
+                nonce = secrets.randbits(48)
+                cpu0, start = server.cpu_ns(), time.perf_counter()
+                end = server.expect(f"done {nonce}", send=f"block {nonce} {warmup} {iterations}")
+                wall = time.perf_counter() - start
+                if end is not None:
+                    raise failed(end)
+                cpu1 = server.cpu_ns()
+                return ((cpu1 - cpu0) / 1e9 if cpu0 is not None and cpu1 is not None else wall), wall
+            proc = self.device.run(binary, work, self.target.write_spec(work, plan), limits)
+            if not proc.ok:
+                raise failed(proc)
+            # CPU time where the device reports it (host), else wall time
+            return (proc.cpu_seconds if proc.cpu_seconds else proc.wall_seconds), proc.wall_seconds
 
         def block(warmup: int, iterations: int) -> list[int]:
-            plan.warmup, plan.iterations = warmup, iterations
-            argv = self.target.write_spec(work, plan)
-            proc = self.device.run(binary, work, argv, self.timing_limits)
-            if not proc.ok:
-                raise MobileKernelError("kernel " + proc.describe(self.timing_limits) + " during timing")
+            spent, wall = run_block(warmup, iterations)
             samples = json.loads((work / plan.timing_file).read_text())["samples_ns"]
             verdict = verify_trials(
                 [([work / o for o in outs], [Path(r) for r in trial.references])
@@ -463,9 +500,7 @@ class Evaluator:
                 raise MobileKernelError("outputs of the timed calls are wrong (results reused across calls?): "
                                         + verdict.summary())
             if walls is not None:
-                # CPU time where the device reports it (host), else wall time
-                spent = proc.cpu_seconds if proc.cpu_seconds else proc.wall_seconds
-                walls.append((iterations, spent, int(sum(samples)), proc.wall_seconds))
+                walls.append((iterations, spent, int(sum(samples)), wall))
             return samples
 
         return block
@@ -499,11 +534,11 @@ class Evaluator:
         try:
             yield work
         finally:
+            for close in self._closers.pop(work, []):  # runners serving timing blocks in there
+                close()
             shutil.rmtree(work, ignore_errors=True)
 
     def _torch_block(self, ref: TaskRef, data: TaskData) -> timing.BlockFn:
-        import time
-
         import torch
 
         module = load_module(ref)

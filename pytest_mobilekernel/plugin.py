@@ -52,7 +52,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--mk-threads", type=int, default=1, help="threads given to kernels and baselines")
     g.addoption("--mk-pin-cpu", default="auto",
                 help="pin every timed arm to one CPU: auto (the last CPU, host only), none, or a CPU number")
-    g.addoption("--mk-no-torch-baseline", action="store_true", help="do not time PyTorch eager")
+    g.addoption("--mk-torch-baseline", choices=("auto", "always", "never"), default="auto",
+                help="time single-thread PyTorch eager as well: auto = only for tasks without an MNN baseline")
     g.addoption("--mk-baseline", default=None,
                 help="CI gate: a results.json of an earlier run; items fail when a kernel loses correctness "
                      "or its speedup drops by more than --mk-max-slowdown")
@@ -108,7 +109,7 @@ def _settings(config: pytest.Config, session_id: str) -> Settings:
         blocks=config.getoption("mk_blocks"), block_ms=config.getoption("mk_block_ms"),
         timeout=config.getoption("mk_timeout"), memory_mb=config.getoption("mk_memory_mb"),
         threads=config.getoption("mk_threads"), pin_cpu=config.getoption("mk_pin_cpu"),
-        torch_baseline=not config.getoption("mk_no_torch_baseline"),
+        torch_baseline=config.getoption("mk_torch_baseline"),
         agent_options={"llm": _llm_settings(config), "samples": config.getoption("samples"),
                        "max_iterations": config.getoption("max_iterations"),
                        "regenerate": config.getoption("llm_regenerate")},

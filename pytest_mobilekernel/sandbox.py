@@ -13,9 +13,11 @@ from __future__ import annotations
 import ctypes
 import os
 import resource
+import select
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,6 +154,101 @@ def run_limited(argv: list[str], cwd: Path, limits: Limits, env: dict[str, str] 
         timed_out=timed_out,
         cpu_seconds=cpu,
     )
+
+
+class LimitedServer:
+    """A sandboxed child that stays up and answers line requests (the runner's serve mode).
+
+    Same isolation and limits as ``run_limited``; the wall-clock limit applies per request. The
+    parent measures the child's CPU time itself (``/proc/PID/schedstat``, ns): a kernel that fakes
+    its clock cannot fake what the kernel's scheduler accounted to it.
+    """
+
+    def __init__(self, argv: list[str], cwd: Path, limits: Limits, env: dict[str, str] | None = None) -> None:
+        child_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C"}
+        if env:
+            child_env.update(env)
+        self.limits = limits
+        self._start = time.perf_counter()
+        # stderr goes to an unlinked temp file: a chatty kernel cannot block on a full pipe.
+        self._stderr = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(argv, cwd=cwd, env=child_env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self._stderr, start_new_session=True,
+                                     preexec_fn=lambda: _limit_child(limits))
+        self._buffer = b""
+        self._noise = b""  # what the child printed that was not a reply (bounded)
+        self.ended: ProcessResult | None = None
+
+    def cpu_ns(self) -> int | None:
+        """CPU time the child has used so far (None where /proc does not say)."""
+        try:
+            with open(f"/proc/{self.proc.pid}/schedstat") as f:
+                return int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def expect(self, reply: str, send: str | None = None) -> ProcessResult | None:
+        """Optionally send one line, then wait for the line ``reply``. None when it came; else the
+        child's end (crash, exit, wall-time limit: the group is killed) as a ProcessResult."""
+        if self.ended is not None:
+            return self.ended
+        try:
+            if send is not None:
+                assert self.proc.stdin is not None
+                self.proc.stdin.write(send.encode() + b"\n")
+                self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            return self._finish(timed_out=False)
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        want = reply.encode()
+        deadline = time.perf_counter() + self.limits.wall_seconds
+        while True:
+            while b"\n" in self._buffer:
+                line, self._buffer = self._buffer.split(b"\n", 1)
+                if line.strip() == want:
+                    return None
+                self._noise = (self._noise + line + b"\n")[-4096:]
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return self._finish(timed_out=True)
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return self._finish(timed_out=False)
+            self._buffer += chunk
+
+    def close(self) -> ProcessResult:
+        """End the child (EOF on stdin, then the group is killed) and say how it ended."""
+        if self.ended is not None:
+            return self.ended
+        try:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        return self._finish(timed_out=False, grace=self.limits.wall_seconds)
+
+    def _finish(self, timed_out: bool, grace: float = 2.0) -> ProcessResult:
+        if timed_out:
+            _kill_group(self.proc.pid)
+        try:
+            self.proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            _kill_group(self.proc.pid)
+            self.proc.wait()
+        _kill_group(self.proc.pid)
+        size = self._stderr.seek(0, os.SEEK_END)
+        self._stderr.seek(max(0, size - 65536))
+        err = self._stderr.read()
+        self._stderr.close()
+        self.ended = ProcessResult(returncode=self.proc.returncode, stdout=_decode(self._noise), stderr=_decode(err),
+                                     wall_seconds=time.perf_counter() - self._start, timed_out=timed_out,
+                                     cpu_seconds=None)
+        return self.ended
 
 
 def _kill_group(pgid: int) -> None:

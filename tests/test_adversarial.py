@@ -26,7 +26,7 @@ CASES = [
 @pytest.mark.parametrize(("label", "stage", "expect"), CASES, ids=[c[0] for c in CASES])
 def test_cheating_kernel_is_rejected(run_bench, label: str, stage: str, expect: str) -> None:
     run = run_bench("-k", "Activation and Relu", "--mk-timeout=5", "--mk-blocks=3", "--mk-block-ms=3",
-                    "--mk-no-torch-baseline", label=label)
+                    "--mk-torch-baseline=never", label=label)
     items = run.items()
     record = items[f"Activation/Relu::{stage}"]
     assert record["status"] == "failed", (record, items)

@@ -6,7 +6,7 @@ import shutil
 
 from conftest import FAST_SPEED
 
-ARGS = ("-k", "Activation and Relu", *FAST_SPEED, "--mk-no-torch-baseline")
+ARGS = ("-k", "Activation and Relu", *FAST_SPEED, "--mk-torch-baseline=never")
 
 
 def test_gate_fails_a_deliberately_slowed_kernel(run_bench, tmp_path) -> None:

@@ -7,7 +7,8 @@
 // sentinel for integers, 0xAB for bools) so unwritten elements show, runs onExecute once and
 // writes the outputs (.npy). With "timing" it then runs warm-up calls and individually timed calls,
 // going through the trials' inputs in turn, writes the samples (ns) as JSON and, per input set, the
-// outputs of its last timed call for the harness to verify.
+// outputs of its last timed call for the harness to verify. With "timing": {"serve": 1} it stays up
+// and runs one such block per command read from stdin (see runBlock).
 //
 // Exit codes (the harness maps them to verdicts): 0 ok, 2 bad spec or I/O, 3 no creator registered
 // for the op, 4 onCreate returned null, 5 onResize error, 6 onExecute error, 7 out of memory,
@@ -266,41 +267,66 @@ int run(const std::string& specPath) {
                     std::memcmp(inSlots[i].tensor->host<uint8_t>(), setData[t][i].data(), setData[t][i].size()) != 0)
                     fail(9, "kernel modified input " + std::to_string(i) + " during timing");
         };
-        useSet(0);
-        for (int i = 0; i < warmup; ++i) {
-            code = exe->onExecute(inputs, outputs);
-            if (code != NO_ERROR) fail(6, std::string("onExecute returned ") + errorCodeName(code));
-        }
-        inputsIntact(0);
-        std::vector<long long> samples;
-        samples.reserve((size_t)iters);
-        const int chunk = iters >= sets ? iters / sets : iters;
-        int set         = -1;
-        for (int i = 0; i < iters; ++i) {
-            const int want = iters >= sets ? std::min(i / chunk, sets - 1) : 0;
-            if (want != set) {
-                set = want;
-                useSet(set);
+        // One block: warm-up calls, then `iters` individually timed calls.
+        auto runBlock = [&](int warmup, int iters) {
+            useSet(0);
+            for (int i = 0; i < warmup; ++i) {
+                code = exe->onExecute(inputs, outputs);
+                if (code != NO_ERROR) fail(6, std::string("onExecute returned ") + errorCodeName(code));
             }
-            const bool lastOfSet = (i + 1 == iters) || (iters >= sets && want < sets - 1 && (i + 1) / chunk != want);
-            if (lastOfSet)
-                for (auto& s : outSlots) poison(s);
-            auto t0 = std::chrono::steady_clock::now();
-            code    = exe->onExecute(inputs, outputs);
-            auto t1 = std::chrono::steady_clock::now();
-            if (code != NO_ERROR) fail(6, std::string("onExecute returned ") + errorCodeName(code));
-            samples.push_back((long long)std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
-            if (lastOfSet) {
-                inputsIntact(set);
-                if (timing.has("outputs") && iters >= sets) writeOutputs(timing["outputs"][set]);
+            inputsIntact(0);
+            std::vector<long long> samples;
+            samples.reserve((size_t)iters);
+            const int chunk = iters >= sets ? iters / sets : iters;
+            int set         = -1;
+            for (int i = 0; i < iters; ++i) {
+                const int want = iters >= sets ? std::min(i / chunk, sets - 1) : 0;
+                if (want != set) {
+                    set = want;
+                    useSet(set);
+                }
+                const bool lastOfSet = (i + 1 == iters) || (iters >= sets && want < sets - 1 && (i + 1) / chunk != want);
+                if (lastOfSet)
+                    for (auto& s : outSlots) poison(s);
+                auto t0 = std::chrono::steady_clock::now();
+                code    = exe->onExecute(inputs, outputs);
+                auto t1 = std::chrono::steady_clock::now();
+                if (code != NO_ERROR) fail(6, std::string("onExecute returned ") + errorCodeName(code));
+                samples.push_back((long long)std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+                if (lastOfSet) {
+                    inputsIntact(set);
+                    if (timing.has("outputs") && iters >= sets) writeOutputs(timing["outputs"][set]);
+                }
             }
+            std::ofstream f(timing["output"].str);
+            if (!f) fail(2, "cannot write " + timing["output"].str);
+            f << "{\"samples_ns\": [";
+            for (size_t i = 0; i < samples.size(); ++i) f << (i ? ", " : "") << samples[i];
+            f << "], \"warmup\": " << warmup << ", \"sets\": " << sets << "}\n";
+            if (!f) fail(2, "short write to " + timing["output"].str);
+        };
+        if (timing.has("serve") && timing["serve"].asInt() != 0) {
+            // Serve mode: one process runs every block of a measurement, so the interleaved blocks
+            // pay no process start-up. The harness writes "block NONCE WARMUP ITERATIONS" lines on
+            // stdin; each block ends with "done NONCE" on stdout (the nonce keeps a kernel's own
+            // printing from passing for a reply). EOF ends the run.
+            std::printf("ready\n");
+            std::fflush(stdout);
+            std::string line;
+            char word[16];
+            unsigned long long nonce = 0;
+            int w = 0, n = 0;
+            while (std::fgets(&line.assign(256, '\0')[0], 256, stdin)) {
+                if (std::sscanf(line.c_str(), "%15s %llu %d %d", word, &nonce, &w, &n) != 4 ||
+                    std::strcmp(word, "block") != 0)
+                    fail(2, "bad serve command: " + std::string(line.c_str()));
+                runBlock(w, n);
+                std::printf("done %llu\n", nonce);
+                std::fflush(stdout);
+            }
+        } else {
+            runBlock(warmup, iters);
         }
-        std::ofstream f(timing["output"].str);
-        if (!f) fail(2, "cannot write " + timing["output"].str);
-        f << "{\"samples_ns\": [";
-        for (size_t i = 0; i < samples.size(); ++i) f << (i ? ", " : "") << samples[i];
-        f << "], \"warmup\": " << warmup << ", \"sets\": " << sets << "}\n";
-        if (!f) fail(2, "short write to " + timing["output"].str);
     }
     return 0;
 }

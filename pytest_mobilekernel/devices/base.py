@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..sandbox import Limits, ProcessResult
+from ..sandbox import LimitedServer, Limits, ProcessResult
 
 
 @dataclass
@@ -49,6 +49,11 @@ class Device(ABC):
         Never raises for what the binary or the device does: a device that cannot run it returns
         a ``DeviceFailure`` whose ``describe()`` says why in one line.
         """
+
+    def serve(self, binary: Path, workdir: Path, args: list[str], limits: Limits) -> LimitedServer | None:
+        """Start the runner in serve mode (one process for all timing blocks), or None where this
+        device runs one invocation per block."""
+        return None
 
     def check(self) -> None:
         """Raise DeviceError (one line, with the fix) when runner binaries cannot run here."""

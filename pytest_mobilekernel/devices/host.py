@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 from pathlib import Path
 
-from ..sandbox import Limits, ProcessResult, run_limited
+from ..sandbox import LimitedServer, Limits, ProcessResult, run_limited
 from .base import Device
 
 
@@ -17,6 +17,9 @@ class HostDevice(Device):
 
     def run(self, binary: Path, workdir: Path, args: list[str], limits: Limits) -> ProcessResult:
         return run_limited([str(binary), *args], cwd=workdir, limits=limits)
+
+    def serve(self, binary: Path, workdir: Path, args: list[str], limits: Limits) -> LimitedServer | None:
+        return LimitedServer([str(binary), *args], cwd=workdir, limits=limits)
 
     def describe(self) -> dict[str, str]:
         return {"device": self.name, "arch": platform.machine()}

@@ -56,3 +56,4 @@ class RunPlan:
     iterations: int = 0  # 0: no timing
     timing_file: str = "timing.json"
     timing_outputs: list[list[str]] = field(default_factory=list)  # per trial: outputs of its last timed call
+    serve: bool = False  # stay up and run one timing block per stdin command

@@ -143,6 +143,7 @@ class LiteTarget(Target):
             "trials": [{"inputs": ins, "outputs": outs} for ins, outs in plan.trials],
             "timing": None if plan.iterations <= 0 else {
                 "warmup": plan.warmup, "iterations": plan.iterations, "output": plan.timing_file,
+                "serve": int(plan.serve),
                 **({"outputs": plan.timing_outputs} if plan.timing_outputs else {})},
         }
         (workdir / "spec.json").write_text(json.dumps(spec))

@@ -1,0 +1,1 @@
+"""The real MNN source tree as a target."""
