@@ -1,14 +1,21 @@
 """A/A timing: each stored kernel timed against itself, and MNN against itself, with the same
 interleaved protocol as the speed stage. Any ratio away from 1.0 is measurement noise.
 
-    .venv/bin/python benchmarks/aa_timing.py [--kernels-label reference] [--blocks 7] [--block-ms 15] [-k NAME]
+    .venv/bin/python benchmarks/aa_timing.py [--kernels-label reference] [--blocks 5] [--block-ms 10] [-k NAME]
+        [--lanes N]
 
-Last line: ``A/A: <n> tasks, p95 |ratio-1| = <x>%``.
+``--lanes 2`` measures as ``make bench`` does under ``-n 2``: one process per CPU, each pinned to its
+CPU and timing its share of the tasks while the other times its own. Last line:
+``A/A: <n> tasks, p95 |ratio-1| = <x>%``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -22,24 +29,31 @@ from pytest_mobilekernel.tasks import discover
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def main() -> None:
+def main() -> None:  # noqa: C901 - a script: options, then one loop
     ap = argparse.ArgumentParser()
     ap.add_argument("--kernels-label", default="reference")
-    ap.add_argument("--blocks", type=int, default=7)
-    ap.add_argument("--block-ms", type=float, default=15.0)
+    ap.add_argument("--blocks", type=int, default=Settings.blocks)
+    ap.add_argument("--block-ms", type=float, default=Settings.block_ms)
     ap.add_argument("-k", default="")
     ap.add_argument("--cache-dir", default=None)
+    ap.add_argument("--lanes", type=int, default=1, help="processes timing concurrently, one per CPU")
+    ap.add_argument("--shard", default="0/1", help=argparse.SUPPRESS)  # i/n: this process's share (lanes)
+    ap.add_argument("--out", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.lanes > 1:
+        return run_lanes(args)
+    index, count = (int(x) for x in args.shard.split("/"))
     with tempfile.TemporaryDirectory() as tmp:
         cache_dir = Path(args.cache_dir) if args.cache_dir else Path(tmp) / "cache"
+        lanes = count > 1
         ev = Evaluator(Settings(kernels_dir=ROOT / "kernels_generated", cache_dir=cache_dir,
-                                session_dir=Path(tmp) / "session", label=args.kernels_label))
+                                session_dir=Path(tmp) / "session", label=args.kernels_label,
+                                worker_index=index if lanes else None))
         deviations: list[float] = []
         n_tasks = 0
         print(f"{'task':32s} {'kernel A/A':>10s} {'IQR':>15s} {'MNN A/A':>10s}")
-        for ref in discover(ROOT / "bench_tasks"):
-            if args.k and args.k not in ref.id:
-                continue
+        refs = [r for r in discover(ROOT / "bench_tasks") if not args.k or args.k in r.id]
+        for ref in refs[index::count]:
             try:
                 data = ev.task_data(ref)
                 _, build = ev.build(ref)
@@ -80,10 +94,32 @@ def main() -> None:
                 deviations.append(abs(rm - 1))
                 line += f" {rm:10.4f}"
             print(line, flush=True)
-        p95 = float(np.percentile(deviations, 95)) if deviations else float("nan")
-        print(f"A/A: {len(deviations)} comparisons (kernel and MNN), max |ratio-1| = "
-              f"{100 * max(deviations, default=0):.2f}%")
-        print(f"A/A: {n_tasks} tasks, p95 |ratio-1| = {100 * p95:.2f}%")
+        if args.out:
+            Path(args.out).write_text(json.dumps({"deviations": deviations, "tasks": n_tasks}))
+        summary(deviations, n_tasks)
+
+
+def summary(deviations: list[float], n_tasks: int) -> None:
+    p95 = float(np.percentile(deviations, 95)) if deviations else float("nan")
+    print(f"A/A: {len(deviations)} comparisons (kernel and MNN), max |ratio-1| = "
+          f"{100 * max(deviations, default=0):.2f}%")
+    print(f"A/A: {n_tasks} tasks, p95 |ratio-1| = {100 * p95:.2f}%")
+
+
+def run_lanes(args: argparse.Namespace) -> None:
+    """One process per lane, all timing at once (as make bench's xdist workers do)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        procs = []
+        for i in range(args.lanes):
+            cmd = [sys.executable, __file__, "--kernels-label", args.kernels_label, "--blocks", str(args.blocks),
+                   "--block-ms", str(args.block_ms), "-k", args.k, "--shard", f"{i}/{args.lanes}",
+                   "--out", f"{tmp}/lane{i}.json"] + (["--cache-dir", args.cache_dir] if args.cache_dir else [])
+            procs.append(subprocess.Popen(cmd, env={**os.environ, "PYTHONPATH": str(ROOT)}))
+        for p in procs:
+            p.wait()
+        lanes = [json.loads(Path(f"{tmp}/lane{i}.json").read_text()) for i in range(args.lanes)]
+    print(f"lanes: {args.lanes} concurrent timing processes, one per CPU")
+    summary([d for lane in lanes for d in lane["deviations"]], sum(lane["tasks"] for lane in lanes))
 
 
 if __name__ == "__main__":

@@ -68,14 +68,17 @@ class Settings:
     device_options: dict[str, Any] = field(default_factory=dict)  # adb_host, adb_port, mnn_runner, mnn_lib
     toolchain: str = "auto"  # --toolchain: auto | gnu | ndk[:API]
     target: str = "lite"
+    target_options: dict[str, Any] = field(default_factory=dict)  # mnn_root, mnn_build_dir, mnn_force
     seeds: tuple[int, ...] = DEFAULT_SEEDS
-    blocks: int = 7
-    block_ms: float = 15.0
+    blocks: int = 5
+    block_ms: float = 10.0
     timeout: float = 30.0
     memory_mb: int = 2048
     threads: int = 1
     torch_baseline: str = "auto"  # auto: only where MNN gives no baseline; always; never
-    pin_cpu: str = "auto"  # "auto": the last CPU when timing on the host; "none"; or a CPU number
+    pin_cpu: str = "auto"  # "auto": the lane's CPU when timing on the host; "none"; or a CPU number
+    timing_lanes: str = "auto"  # "auto": one timing lane per CPU (xdist worker gwN owns CPU N); "1": one at a time
+    worker_index: int | None = None  # N of xdist worker gwN (None: no xdist)
     agent_options: dict[str, Any] = field(default_factory=dict)
     baseline: Any = None  # gate.Baseline: fail items that regress against a stored run
 
@@ -127,16 +130,18 @@ class Evaluator:
         self.settings = settings
         self.cache = Cache(settings.cache_dir)
         self.device = get_device(settings.device, **settings.device_options)
-        self.target = get_target(settings.target)
+        self.target = get_target(settings.target, **settings.target_options)
         self.agent = get_agent_class(settings.agent)(
             AgentSettings(settings.kernels_dir, settings.label, settings.agent_options))
-        self.lock = DeviceLock(settings.cache_dir / "locks", self.device.lock_name())
+        self.timing_cpu = self._timing_cpu()
+        self.lane = self._lane()
+        lock_name = self.device.lock_name() + (f"-cpu{self.timing_cpu}" if self.lane else "")
+        self.lock = DeviceLock(settings.cache_dir / "locks", lock_name)
         self.limits = Limits(wall_seconds=settings.timeout, cpu_seconds=int(math.ceil(settings.timeout)) + 1,
                              memory_mb=settings.memory_mb)
         self._kernels: dict[TaskRef, KernelCandidate] = {}
         self._data: dict[TaskRef, TaskData] = {}
         self._closers: dict[Path, list[Any]] = {}
-        self.timing_cpu = self._timing_cpu()
         # timing runs: the same limits, pinned to one core shared by every arm
         self.timing_limits = dataclasses.replace(self.limits, cpu=self.timing_cpu)
 
@@ -145,7 +150,22 @@ class Evaluator:
         if pin == "none" or self.device.name != "host" or not hasattr(os, "sched_setaffinity"):
             return None
         allowed = sorted(os.sched_getaffinity(0))
-        return allowed[-1] if pin == "auto" else int(pin)
+        if pin != "auto":
+            return int(pin)
+        if self.settings.timing_lanes == "auto" and self.settings.worker_index is not None:
+            return allowed[self.settings.worker_index % len(allowed)]
+        return allowed[-1]
+
+    def _lane(self) -> bool:
+        """Timing lanes: xdist worker gwN lives on CPU N (it and every child it starts: builds,
+        runners, the MNN worker), and times there while the other workers time on theirs. The
+        device lock is then per CPU: timing on a CPU excludes the other work of that CPU only.
+        With one lane (``--mk-timing-lanes=1``) a timing excludes everything on the machine."""
+        if (self.timing_cpu is None or self.settings.timing_lanes != "auto" or self.settings.worker_index is None
+                or str(self.settings.pin_cpu) != "auto" or self.target.name != "lite"):
+            return False
+        os.sched_setaffinity(0, {self.timing_cpu})
+        return True
 
     # -- shared steps --------------------------------------------------------------------------
     def toolchain(self) -> Toolchain:
@@ -176,7 +196,7 @@ class Evaluator:
                 return Feedback(False, build.message, build.diagnostics)
             data = self.task_data(ref)
             with self.scratch(ref) as work:
-                plan = self._plan(data, work, trials=range(len(data.trials)))
+                plan = self._plan(data, work, trials=range(len(data.trials)), source=source)
                 proc = self.device.run(build.binary, work, self.target.write_spec(work, plan), self.limits)
                 if not proc.ok:
                     msg = "kernel " + proc.describe(self.limits)
@@ -193,7 +213,7 @@ class Evaluator:
             conversion = mnn.convert(data, self.cache)
         fb.bytes = sum(_nbytes(d) for d in [*data.inputs, *data.outputs] if d is not None)
         with self.scratch(ref) as work:
-            arms = [timing.Arm("kernel", self.kernel_block(data, build, work))]
+            arms = [timing.Arm("kernel", self.kernel_block(data, build, work, source=source))]
             session = None
             try:
                 if conversion.ok and not self.device.remote:  # host MNN vs a phone's kernel: meaningless
@@ -315,7 +335,7 @@ class Evaluator:
         _, build = self.build(ref)
         props.update(op=data.op_type, atol=data.atol, rtol=data.rtol, seeds=",".join(str(t.seed) for t in data.trials))
         with self.scratch(ref) as work:
-            plan = self._plan(data, work, trials=range(len(data.trials)))
+            plan = self._plan(data, work, trials=range(len(data.trials)), source=self.kernel(ref).source)
             argv = self.target.write_spec(work, plan)
             assert build.binary is not None
             proc = self.device.run(build.binary, work, argv, self.limits)
@@ -360,6 +380,8 @@ class Evaluator:
             from .devicespeed import speed_on_device
 
             return speed_on_device(self, ref, props)
+        if hasattr(self.target, "baseline"):  # a real MNN tree: its own build is the baseline
+            return self._speed_on_tree(ref, props)
         data = self.task_data(ref)
         _, build = self.build(ref)
         assert build.binary is not None
@@ -369,8 +391,8 @@ class Evaluator:
         session = None
         mnn_reason = "" if conversion.ok else conversion.message
         busy: list[int] = []
+        walls: list[tuple[int, float, int, float]] = []
         with self.scratch(ref) as work:
-            walls: list[tuple[int, float, int, float]] = []
             arms.append(timing.Arm("kernel", self.kernel_block(data, build, work, walls)))
             try:
                 if conversion.ok:
@@ -406,6 +428,37 @@ class Evaluator:
             finally:
                 if session:
                     session.close()
+        return self._speed_result(ref, props, arms, walls, busy, mnn_reason)
+
+    def _speed_on_tree(self, ref: TaskRef, props: dict[str, Any]) -> StageResult:
+        """The candidate's library against the original's, same runner, same op-level timing."""
+        data = self.task_data(ref)
+        candidate, build = self.build(ref)
+        base = self.target.baseline(self.toolchain(), self.cache)  # type: ignore[attr-defined]
+        busy: list[int] = []
+        walls: list[tuple[int, float, int, float]] = []
+        with self.scratch(ref) as work, self.scratch(ref) as base_work:
+            arms = [timing.Arm("kernel", self.kernel_block(data, build, work, walls, source=candidate.source)),
+                    timing.Arm("mnn", self.kernel_block(data, base, base_work, source=candidate.source,
+                                                        verify=False))]
+            try:
+                with self.lock.exclusive():
+                    timing.interleave(arms, self.settings.blocks, self.settings.block_ms,
+                                      on_block=lambda: busy.append(timing.busy_processes()))
+            except MobileKernelError as exc:
+                return StageResult("speed", "failed", str(exc), props)
+            # does MNN's original kernel reproduce PyTorch? (its runner wrote the trials' outputs)
+            n_out = len(data.outputs)
+            outputs = [[base_work / f"t{t}_out{k}.npy" for k in range(n_out)] for t in range(len(data.trials))]
+            verdict = verify_trials([(outs, [Path(r) for r in trial.references])
+                                     for outs, trial in zip(outputs, data.trials)], data.atol, data.rtol)
+            props.update(mnn_matches=verdict.ok,
+                         mnn_max_abs_err=max((o.max_abs_err for o in verdict.outputs), default=0.0),
+                         mnn_tree=str(self.target.sdk_dir))
+        return self._speed_result(ref, props, arms, walls, busy, "")
+
+    def _speed_result(self, ref: TaskRef, props: dict[str, Any], arms: list[timing.Arm],
+                      walls: list[tuple[int, float, int, float]], busy: list[int], mnn_reason: str) -> StageResult:
         by_name = {a.name: a for a in arms}
         suspicious = timing.timer_check(walls)
         if suspicious:
@@ -438,7 +491,8 @@ class Evaluator:
 
     # -- helpers -------------------------------------------------------------------------------
     def kernel_block(self, data: TaskData, build: BuildResult, work: Path,
-                     walls: list[tuple[int, float, int, float]] | None = None) -> timing.BlockFn:
+                     walls: list[tuple[int, float, int, float]] | None = None, source: str = "",
+                     verify: bool = True) -> timing.BlockFn:
         """A timing block of the candidate on the device.
 
         The timed calls rotate through every trial's inputs and the outputs they produced are
@@ -448,7 +502,7 @@ class Evaluator:
         (iterations, the CPU time the parent saw, the runner's reported sum, the wall time) for the
         timer cross-check.
         """
-        plan = self._plan(data, work, trials=range(len(data.trials)))
+        plan = self._plan(data, work, trials=range(len(data.trials)), source=source)
         plan.timing_outputs = [[f"timed_t{t}_out{k}.npy" for k in range(len(data.outputs))]
                                for t in range(len(data.trials))]
         assert build.binary is not None
@@ -492,6 +546,8 @@ class Evaluator:
         def block(warmup: int, iterations: int) -> list[int]:
             spent, wall = run_block(warmup, iterations)
             samples = json.loads((work / plan.timing_file).read_text())["samples_ns"]
+            if not verify:  # a baseline (MNN's original kernel): whether it is right is reported, not judged
+                return samples
             verdict = verify_trials(
                 [([work / o for o in outs], [Path(r) for r in trial.references])
                  for outs, trial in zip(plan.timing_outputs, data.trials) if iterations >= len(data.trials)],
@@ -505,26 +561,42 @@ class Evaluator:
 
         return block
 
-    def _plan(self, data: TaskData, work: Path, trials: Any) -> RunPlan:
-        """Link the trial inputs into the work dir; the runner sees only relative paths."""
+    def _plan(self, data: TaskData, work: Path, trials: Any, source: str = "") -> RunPlan:
+        """Copy the trial inputs into the work dir; the runner sees only relative paths.
+
+        Copies, not links: the kernel must not learn where the cache (and its reference outputs)
+        lives. Targets that run the converted model get its graph inputs and the model itself.
+        """
+        graph = self.target.feeds_graph
         plan_trials = []
         for t in trials:
             trial = data.trials[t]
             ins: list[str | None] = []
-            for j, src in enumerate(trial.node_inputs):
+            for j, src in enumerate(trial.graph_inputs if graph else trial.node_inputs):
                 if src is None:
                     ins.append(None)
                     continue
-                name = f"t{t}_in{j}.npy"
+                name = f"t{t}_{'g' if graph else 'in'}{j}.npy"
                 if not (work / name).exists():
-                    # a copy, not a link: the kernel must not learn where the cache (and its
-                    # reference outputs) lives
                     shutil.copyfile(src, work / name)
                 ins.append(name)
             outs = [f"t{t}_out{k}.npy" for k in range(len(data.outputs))]
             plan_trials.append((ins, outs))
-        return RunPlan(op_type=data.op_type, op_name=data.op_name, attrs=data.attrs, inputs=data.inputs,
+        plan = RunPlan(op_type=data.op_type, op_name=data.op_name, attrs=data.attrs, inputs=data.inputs,
                        outputs=data.outputs, trials=plan_trials, threads=self.settings.threads)
+        if graph:
+            from .baselines import mnn
+
+            conversion = mnn.convert(data, self.cache)
+            if not conversion.ok or conversion.model is None:
+                raise MobileKernelError(f"--target={self.target.name} runs MNN's converted model, and "
+                                        f"{conversion.message}")
+            if not (work / "model.mnn").exists():
+                shutil.copyfile(conversion.model, work / "model.mnn")
+            plan.model = "model.mnn"
+            plan.input_names, plan.output_names = mnn.graph_names(data)
+            plan.op_types = self.target.timed_op_types(source)
+        return plan
 
     @contextmanager
     def scratch(self, ref: TaskRef) -> Iterator[Path]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -33,7 +34,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g = parser.getgroup("mobilekernel", "MobileKernelBench")
     g.addoption("--agent", default="replay", help="agent producing kernels: replay (default), oneshot, moka")
     device_options.add_options(g)  # --device (repeatable), --toolchain, --adb-host/--adb-port, --mnn-runner/-lib
-    g.addoption("--target", default="lite", help="what kernels build against: lite (the embedded mnn_ext SDK)")
+    g.addoption("--target", default="lite",
+                help="what kernels build against: lite (the embedded mnn_ext SDK, default) or mnn (a real MNN "
+                     "checkout given by --mnn-root: kernels are swapped into its CPU backend and rebuilt)")
+    g.addoption("--mnn-root", default=None, help="--target=mnn: the MNN checkout (e.g. tag 3.6.1)")
+    g.addoption("--mnn-build-dir", default=None,
+                help="--target=mnn: build directory to use (default: one in the cache, configured CPU-only)")
+    g.addoption("--mnn-force", action="store_true",
+                help="--target=mnn: swap kernels in even where the files have uncommitted changes "
+                     "(they are backed up and restored all the same)")
     g.addoption("--tasks-dir", default=None, help="directory of <Category>/<Task>.py files (default: bench_tasks/)")
     g.addoption("--kernels-dir", default=None, help="stored kernels (default: kernels_generated/ beside the tasks)")
     g.addoption("--kernels-label", default=None,
@@ -45,13 +54,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--mk-seeds", default="1,2,random",
                 help="input seeds for correctness, comma-separated; 'random' is drawn once per run, so a kernel "
                      "cannot know every input in advance (default: 1,2,random)")
-    g.addoption("--mk-blocks", type=int, default=7, help="interleaved timing blocks per arm")
-    g.addoption("--mk-block-ms", type=float, default=15.0, help="target duration of one timing block (ms)")
+    g.addoption("--mk-blocks", type=int, default=Settings.blocks, help="interleaved timing blocks per arm")
+    g.addoption("--mk-block-ms", type=float, default=Settings.block_ms, help="target duration of one timing block (ms)")
     g.addoption("--mk-timeout", type=float, default=30.0, help="wall-time limit of one kernel run (s)")
     g.addoption("--mk-memory-mb", type=int, default=2048, help="address-space limit of one kernel run (MiB)")
     g.addoption("--mk-threads", type=int, default=1, help="threads given to kernels and baselines")
     g.addoption("--mk-pin-cpu", default="auto",
-                help="pin every timed arm to one CPU: auto (the last CPU, host only), none, or a CPU number")
+                help="pin every timed arm to one CPU: auto (the worker's lane CPU, or the last CPU without xdist; "
+                     "host only), none, or a CPU number")
+    g.addoption("--mk-timing-lanes", choices=("auto", "1"), default="auto",
+                help="auto: under xdist each worker lives on its own CPU and times there, concurrently with the "
+                     "others (one lane per CPU); 1: one timing at a time on the machine, everything else waits")
     g.addoption("--mk-torch-baseline", choices=("auto", "always", "never"), default="auto",
                 help="time single-thread PyTorch eager as well: auto = only for tasks without an MNN baseline")
     g.addoption("--mk-baseline", default=None,
@@ -106,15 +119,25 @@ def _settings(config: pytest.Config, session_id: str) -> Settings:
         device=device_options.worker_device(config), devices=tuple(device_options.device_specs(config)),
         device_options=device_options.device_options(config), toolchain=config.getoption("toolchain"),
         target=config.getoption("target"), seeds=seeds,
+        target_options={"mnn_root": config.getoption("mnn_root"), "mnn_build_dir": config.getoption("mnn_build_dir"),
+                        "mnn_force": config.getoption("mnn_force")},
         blocks=config.getoption("mk_blocks"), block_ms=config.getoption("mk_block_ms"),
         timeout=config.getoption("mk_timeout"), memory_mb=config.getoption("mk_memory_mb"),
         threads=config.getoption("mk_threads"), pin_cpu=config.getoption("mk_pin_cpu"),
+        timing_lanes=config.getoption("mk_timing_lanes"), worker_index=_worker_index(config),
         torch_baseline=config.getoption("mk_torch_baseline"),
         agent_options={"llm": _llm_settings(config), "samples": config.getoption("samples"),
                        "max_iterations": config.getoption("max_iterations"),
                        "regenerate": config.getoption("llm_regenerate")},
         baseline=_baseline(config),
     )
+
+
+def _worker_index(config: pytest.Config) -> int | None:
+    workerinput = getattr(config, "workerinput", None)
+    if not workerinput:
+        return None
+    return int(str(workerinput["workerid"]).removeprefix("gw") or 0)
 
 
 def _baseline(config: pytest.Config) -> Baseline | None:
@@ -180,6 +203,16 @@ def pytest_configure(config: pytest.Config) -> None:
         if config.getoption("target") not in TARGETS:
             raise MobileKernelError(f"unknown target {config.getoption('target')!r}: known targets are "
                                     f"{', '.join(sorted(TARGETS))}")
+        if workerinput is None and config.getoption("target") == "mnn":
+            # the checkout is valid, and a journal left by a killed run is restored before anything else
+            from .cache import Cache
+            from .targets import get_target
+
+            settings = config.stash[SETTINGS]
+            restored = get_target("mnn", **settings.target_options).recover(Cache(settings.cache_dir))  # type: ignore[attr-defined]
+            if restored:
+                sys.stderr.write("mobilekernel: restored the MNN tree from the journal of an interrupted run: "
+                                 + ", ".join(restored) + "\n")
         if workerinput is None:  # devices reachable, ABI right, toolchain present: once, before any item
             device_options.check_devices(config)
         # LLM agents: check the endpoint once, in the controller, before any task runs.
@@ -200,7 +233,8 @@ def _choose_args(config: pytest.Config) -> None:
     positional = [a for a in invocation if not a.startswith("-") and a not in option_values]
     # values of other options (-k EXPR, -m EXPR, -n N, -p NAME...) are not paths either
     for flag in ("-k", "-m", "-n", "-p", "--numprocesses", "--dist", "--junitxml", "--benchmark-json",
-                 "--agent", "--device", *device_options.OPTION_FLAGS, "--target", "--kernels-label", "--mk-seeds",
+                 "--agent", "--device", *device_options.OPTION_FLAGS, "--target", "--mnn-root", "--mnn-build-dir",
+                 "--kernels-label", "--mk-seeds",
                  "--mk-blocks",
                  "--mk-block-ms", "--mk-timeout", "--mk-memory-mb", "--mk-threads", "-W", "-o", "--rootdir",
                  "--basetemp", "--tb", "-c", "--maxfail", "--deselect", "--ignore"):
@@ -215,7 +249,8 @@ def _choose_args(config: pytest.Config) -> None:
         config.args = [str(config.stash[TASKS_DIR])]
 
 
-PATH_OPTIONS = ("tasks_dir", "kernels_dir", "mk_cache_dir", "mk_results", *device_options.PATH_OPTIONS)
+PATH_OPTIONS = ("tasks_dir", "kernels_dir", "mk_cache_dir", "mk_results", "mnn_root", "mnn_build_dir",
+                *device_options.PATH_OPTIONS)
 
 
 class _XdistHooks:

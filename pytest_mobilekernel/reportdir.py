@@ -17,8 +17,10 @@ def write(directory: Path, outcomes: list[TaskOutcome], run: dict[str, Any], res
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     if results_file.exists():
-        shutil.copy(results_file, directory / "results.json")
-        written.append(directory / "results.json")
+        target = directory / "results.json"
+        if not (target.exists() and target.samefile(results_file)):  # make bench writes it there already
+            shutil.copy(results_file, target)
+        written.append(target)
     written += plots(directory, outcomes)
     md = directory / "report.md"
     md.write_text(markdown(outcomes, run, machine, [p.name for p in written if p.suffix == ".png"]))

@@ -14,27 +14,27 @@ from filelock import FileLock
 
 from ..errors import AgentError
 from ..llm import LLM, LLMSettings, OpenAILLM, ReplayLLM, Transcript
-from ..prompting import PROMPTS, sdk_rules
+from ..targets import AgentView
 from ..tasks import TaskData, TaskRef
-from ..tools.repo_tree import RepositoryTree
 from .base import Agent, AgentSettings, KernelCandidate
 
 TRANSCRIPT = "transcript.jsonl"
 
 
 class PromptContext:
-    """Everything the prompts show about a task and its framework."""
+    """Everything the prompts show about a task and its framework (the target's AgentView)."""
 
-    def __init__(self, data: TaskData, sdk_dir: Path) -> None:
+    def __init__(self, data: TaskData, view: AgentView) -> None:
         self.task = data
-        self.tree = RepositoryTree(sdk_dir).render()
-        self.rules = sdk_rules()
-        self.example = (PROMPTS / "example_kernel.cpp").read_text()
+        self.view = view
+        self.tree = view.tree
+        self.rules = view.rules
+        self.example = view.example
         self.device = "host"
 
     def base(self) -> dict[str, Any]:
         return {"task": self.task, "tree": self.tree, "rules": self.rules, "example": self.example,
-                "device": self.device}
+                "device": self.device, "framework": self.view}
 
 
 class LLMAgent(Agent):

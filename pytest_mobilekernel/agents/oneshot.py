@@ -22,7 +22,8 @@ class OneShotAgent(LLMAgent):
         return int(self.settings.options.get("samples", 1))
 
     def run(self, task: TaskRef, context: Any, llm: LLM, out: Path) -> tuple[str, dict[str, Any]]:
-        prompt = PromptContext(context.task_data(task), context.target.sdk_dir)
+        data = context.task_data(task)
+        prompt = PromptContext(data, context.target.agent_view(data))
         samples_dir = out / "samples"
         samples_dir.mkdir(exist_ok=True)
         results = []

@@ -151,13 +151,17 @@ class MNNSession:
         self.close()
 
 
-def open_session(task: TaskData, model: Path, cpu: int | None = None) -> MNNSession:
+def graph_names(task: TaskData) -> tuple[list[str], list[str]]:
+    """The twin graph's fed inputs (initializers excluded) and outputs: the converted model's names."""
     import onnx
 
     proto = onnx.load(task.twin, load_external_data=False)
     init = {i.name for i in proto.graph.initializer}
-    ins = [i.name for i in proto.graph.input if i.name not in init]
-    outs = [o.name for o in proto.graph.output]
+    return [i.name for i in proto.graph.input if i.name not in init], [o.name for o in proto.graph.output]
+
+
+def open_session(task: TaskData, model: Path, cpu: int | None = None) -> MNNSession:
+    ins, outs = graph_names(task)
     return MNNSession(model, ins, outs, cpu=cpu)
 
 

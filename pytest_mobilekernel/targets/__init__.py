@@ -1,18 +1,23 @@
-"""Target registry (``--target``): today the embedded SDK; the real MNN tree comes as another module."""
+"""Target registry (``--target``): the embedded SDK (lite) or a real MNN checkout (mnn)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..errors import MobileKernelError
-from .base import BuildResult, RunPlan, Target, TensorDesc
+from .base import AgentView, BuildResult, RunPlan, Target, TensorDesc
 from .lite import LiteTarget
 
-__all__ = ["BuildResult", "RunPlan", "Target", "TensorDesc", "LiteTarget", "get_target", "TARGETS"]
+__all__ = ["AgentView", "BuildResult", "RunPlan", "Target", "TensorDesc", "LiteTarget", "get_target", "TARGETS"]
 
-TARGETS = {"lite": LiteTarget}
+TARGETS = ("lite", "mnn")
 
 
-def get_target(name: str) -> Target:
-    cls = TARGETS.get(name)
-    if cls is None:
-        raise MobileKernelError(f"unknown target {name!r}: known targets are {', '.join(sorted(TARGETS))}")
-    return cls()
+def get_target(name: str, **options: Any) -> Target:
+    if name == "lite":
+        return LiteTarget()
+    if name == "mnn":
+        from .mnn import MNNTreeTarget  # filelock, cmake: only when asked for
+
+        return MNNTreeTarget(**options)
+    raise MobileKernelError(f"unknown target {name!r}: known targets are {', '.join(TARGETS)}")

@@ -23,8 +23,35 @@ class BuildResult:
     cached: bool = False
 
 
+@dataclass
+class AgentView:
+    """What the agents' prompts say about the framework a kernel is written against."""
+
+    framework: str  # "the lite MNN SDK", "MNN 3.6.1 (your checkout)"
+    rules: str  # how kernels are written there
+    tree: str  # Repository Tree rendering
+    example: str  # a complete kernel file of another operator
+    op_type: str  # the OpType the kernel registers (OpType_<op_type>)
+    attributes: str  # how the kernel reads the operator's attributes
+    sdk_root: Path  # where the Error Extractor resolves cross-file errors
+    kernel_file: str = "kernel.cpp"  # what the kernel file is called in the framework
+
+
 class Target(ABC):
     name: str
+    #: True where the runner takes the twin graph's inputs (a converted model), not the node's
+    feeds_graph: bool = False
+
+    #: the framework tree agents are grounded in (Repository Tree, headers, Error Extractor)
+    sdk_dir: Path
+
+    @abstractmethod
+    def agent_view(self, task: Any) -> AgentView:
+        """The framework as the agents' prompts show it, for one task (a tasks.TaskData)."""
+
+    def timed_op_types(self, source: str) -> list[str]:
+        """Op types the runner times for this kernel (targets that run a whole model)."""
+        return []
 
     @abstractmethod
     def build(self, source: str, toolchain: Toolchain, cache: Cache) -> BuildResult:
@@ -57,3 +84,9 @@ class RunPlan:
     timing_file: str = "timing.json"
     timing_outputs: list[list[str]] = field(default_factory=list)  # per trial: outputs of its last timed call
     serve: bool = False  # stay up and run one timing block per stdin command
+    # targets that run the converted model (--target=mnn): the model and its graph's names, and the
+    # op types whose execution is timed
+    model: str | None = None
+    input_names: list[str] = field(default_factory=list)
+    output_names: list[str] = field(default_factory=list)
+    op_types: list[str] = field(default_factory=list)

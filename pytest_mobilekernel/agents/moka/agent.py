@@ -34,10 +34,10 @@ class MokaAgent(LLMAgent):
 
     def run(self, task: TaskRef, context: Any, llm: LLM, out: Path) -> tuple[str, dict[str, Any]]:
         data = context.task_data(task)
-        sdk = context.target.sdk_dir
-        prompt = PromptContext(data, sdk)
+        view = context.target.agent_view(data)
+        prompt = PromptContext(data, view)
         coder, accelerator = Coder(llm, prompt), Accelerator(llm, prompt)
-        debugger = Debugger(llm, prompt, ErrorExtractor(sdk))
+        debugger = Debugger(llm, prompt, ErrorExtractor(view.sdk_root))
         memory = Memory()
         iterations: list[dict[str, Any]] = []
         best: tuple[str, Any, int] | None = None

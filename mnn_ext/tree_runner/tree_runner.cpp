@@ -1,0 +1,276 @@
+// The on-tree runner: links with a libMNN built from the user's MNN checkout (original or with a
+// generated kernel swapped in), runs the task's converted single-node model through MNN's Session
+// API on one thread, and times the task's operator alone through the per-op callbacks.
+//
+//   mk-tree-runner SPEC.json
+//
+// The spec is the lite runner's (trials, outputs, timing, serve mode) plus "model", the graph's
+// "input_names"/"output_names" and "op_types": the MNN op types whose execution is timed (the
+// operator the kernel registers). Layout conversions MNN inserts around an op are not timed, for
+// the original kernel and the candidate alike. Exit codes as the lite runner: 0 ok, 2 bad spec or
+// I/O, 3 the model never ran the timed op type, 5 session/resize error, 6 run error, 7 out of
+// memory, 8 other exception. Diagnostics go to stderr as one line starting with "mk-tree-runner:".
+#include <MNN/Interpreter.hpp>
+#include <MNN/Tensor.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <new>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../runner/json.hpp"
+#include "../runner/npy.hpp"
+
+namespace {
+
+struct Failure {
+    int code;
+    std::string message;
+};
+
+[[noreturn]] void fail(int code, const std::string& message) { throw Failure{code, message}; }
+
+std::string readFile(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) fail(2, "cannot read " + path);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+// Element access by numpy descr, through double/int64 so any npy dtype feeds any tensor type.
+double loadAsDouble(const std::string& d, const uint8_t* p, size_t i) {
+    if (d == "<f4") return reinterpret_cast<const float*>(p)[i];
+    if (d == "<f8") return reinterpret_cast<const double*>(p)[i];
+    if (d == "<i4") return reinterpret_cast<const int32_t*>(p)[i];
+    if (d == "<i8") return (double)reinterpret_cast<const int64_t*>(p)[i];
+    if (d == "|i1") return reinterpret_cast<const int8_t*>(p)[i];
+    if (d == "|u1" || d == "|b1") return p[i];
+    if (d == "<i2") return reinterpret_cast<const int16_t*>(p)[i];
+    fail(2, "unsupported input dtype " + d);
+}
+
+int elementBytes(const std::string& d) {
+    if (d == "<f8" || d == "<i8") return 8;
+    if (d == "<f4" || d == "<i4") return 4;
+    if (d == "<i2") return 2;
+    return 1;
+}
+
+void storeFromDouble(const std::string& d, uint8_t* p, size_t i, double v) {
+    if (d == "<f4") reinterpret_cast<float*>(p)[i] = (float)v;
+    else if (d == "<f8") reinterpret_cast<double*>(p)[i] = v;
+    else if (d == "<i4") reinterpret_cast<int32_t*>(p)[i] = (int32_t)v;
+    else if (d == "<i8") reinterpret_cast<int64_t*>(p)[i] = (int64_t)v;
+    else if (d == "|i1") reinterpret_cast<int8_t*>(p)[i] = (int8_t)v;
+    else if (d == "|u1") p[i] = (uint8_t)v;
+    else if (d == "|b1") p[i] = v != 0.0;
+    else if (d == "<i2") reinterpret_cast<int16_t*>(p)[i] = (int16_t)v;
+    else fail(2, "unsupported dtype " + d);
+}
+
+// numpy descr of an MNN tensor's element type
+std::string descrOf(halide_type_t t) {
+    if (t.code == halide_type_float && t.bits == 32) return "<f4";
+    if (t.code == halide_type_float && t.bits == 64) return "<f8";
+    if (t.code == halide_type_int && t.bits == 32) return "<i4";
+    if (t.code == halide_type_int && t.bits == 64) return "<i8";
+    if (t.code == halide_type_int && t.bits == 8) return "|i1";
+    if (t.code == halide_type_uint && t.bits == 8) return "|u1";
+    if (t.code == halide_type_int && t.bits == 16) return "<i2";
+    fail(2, "unsupported MNN tensor type (code " + std::to_string(t.code) + ", bits " + std::to_string(t.bits) + ")");
+}
+
+int run(const std::string& specPath) {
+    mk::Json spec = mk::JsonParser(readFile(specPath)).parse();
+    std::shared_ptr<MNN::Interpreter> net(MNN::Interpreter::createFromFile(spec["model"].str.c_str()),
+                                          MNN::Interpreter::destroy);
+    if (!net) fail(2, "MNN cannot load " + spec["model"].str);
+    net->setSessionMode(MNN::Interpreter::Session_Release);
+    MNN::ScheduleConfig config;
+    config.type      = MNN_FORWARD_CPU;
+    config.numThread = (int)spec["threads"].asInt();
+    MNN::BackendConfig backendConfig;
+    backendConfig.precision = MNN::BackendConfig::Precision_Normal;
+    config.backendConfig    = &backendConfig;
+    MNN::Session* session   = net->createSession(config);
+    if (!session) fail(5, "MNN could not create a CPU session");
+
+    const mk::Json& inNames  = spec["input_names"];
+    const mk::Json& outNames = spec["output_names"];
+    const mk::Json& outDescs = spec["outputs"];
+    std::set<std::string> timedTypes;
+    for (size_t i = 0; i < spec["op_types"].size(); ++i) timedTypes.insert(spec["op_types"][i].str);
+
+    // Inputs per trial, converted once to each graph input's own element type.
+    const mk::Json& trials = spec["trials"];
+    if (trials.size() == 0) fail(2, "spec has no trials");
+    struct Feed {
+        std::vector<int> shape;
+        std::vector<uint8_t> bytes;
+    };
+    std::vector<std::vector<Feed>> feeds(trials.size());
+    bool resized = false;
+    for (size_t t = 0; t < trials.size(); ++t) {
+        for (size_t i = 0; i < inNames.size(); ++i) {
+            MNN::Tensor* input = net->getSessionInput(session, inNames[i].str.c_str());
+            if (!input) fail(2, "model has no input " + inNames[i].str);
+            const mk::Json& file = trials[t]["inputs"][i];
+            mk::NpyArray arr = mk::readNpy(file.str);
+            Feed feed;
+            for (auto d : arr.shape) feed.shape.push_back((int)d);
+            if (t == 0 && input->shape() != feed.shape) {
+                net->resizeTensor(input, feed.shape);
+                resized = true;
+            }
+            const std::string descr = descrOf(input->getType());
+            size_t n = 1;
+            for (int d : feed.shape) n *= (size_t)d;
+            feed.bytes.resize(n * (size_t)elementBytes(descr));
+            for (size_t k = 0; k < n; ++k) storeFromDouble(descr, feed.bytes.data(), k, loadAsDouble(arr.descr, arr.data.data(), k));
+            feeds[t].push_back(std::move(feed));
+        }
+    }
+    if (resized) net->resizeSession(session);
+
+    auto useSet = [&](size_t t) {
+        for (size_t i = 0; i < inNames.size(); ++i) {
+            MNN::Tensor* input = net->getSessionInput(session, inNames[i].str.c_str());
+            MNN::Tensor host(input, MNN::Tensor::CAFFE);
+            std::memcpy(host.host<uint8_t>(), feeds[t][i].bytes.data(), feeds[t][i].bytes.size());
+            input->copyFromHostTensor(&host);
+        }
+    };
+    auto writeOutputs = [&](const mk::Json& files) {
+        for (size_t o = 0; o < outNames.size(); ++o) {
+            MNN::Tensor* out = net->getSessionOutput(session, outNames[o].str.c_str());
+            if (!out) fail(2, "model has no output " + outNames[o].str);
+            MNN::Tensor host(out, MNN::Tensor::CAFFE);
+            out->copyToHostTensor(&host);
+            const std::string want = mk::dtypeFromName(outDescs[o]["dtype"].str).descr;
+            const std::string have = descrOf(host.getType());
+            const size_t n = (size_t)host.elementSize();
+            std::vector<uint8_t> bytes(n * (size_t)elementBytes(want));
+            for (size_t k = 0; k < n; ++k)
+                storeFromDouble(want, bytes.data(), k, loadAsDouble(have, host.host<uint8_t>(), k));
+            mk::writeNpy(files[o].str, want, host.shape(), bytes.data(), bytes.size());
+        }
+    };
+
+    // One call; returns the ns spent in the timed op types (the callbacks bracket each op).
+    long long opNs = 0;
+    int opCalls    = 0;
+    std::chrono::steady_clock::time_point opStart;
+    MNN::TensorCallBackWithInfo before = [&](const std::vector<MNN::Tensor*>&, const MNN::OperatorInfo* info) {
+        if (timedTypes.count(info->type())) opStart = std::chrono::steady_clock::now();
+        return true;
+    };
+    MNN::TensorCallBackWithInfo after = [&](const std::vector<MNN::Tensor*>&, const MNN::OperatorInfo* info) {
+        if (timedTypes.count(info->type())) {
+            opNs += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - opStart).count();
+            ++opCalls;
+        }
+        return true;
+    };
+    std::set<std::string> seen;
+    MNN::TensorCallBackWithInfo record = [&](const std::vector<MNN::Tensor*>&, const MNN::OperatorInfo* info) {
+        seen.insert(info->type());
+        return true;
+    };
+    auto call = [&]() -> long long {
+        opNs = 0;
+        auto code = net->runSessionWithCallBackInfo(session, before, after, true);
+        if (code != MNN::NO_ERROR) fail(6, "runSession returned error " + std::to_string((int)code));
+        return opNs;
+    };
+
+    for (size_t t = 0; t < trials.size(); ++t) {
+        useSet(t);
+        if (t == 0) {
+            auto code = net->runSessionWithCallBackInfo(session, record, record, true);
+            if (code != MNN::NO_ERROR) fail(6, "runSession returned error " + std::to_string((int)code));
+            bool ran = false;
+            for (const auto& s : seen) ran = ran || timedTypes.count(s);
+            if (!ran) {
+                std::string names;
+                for (const auto& s : seen) names += (names.empty() ? "" : ", ") + s;
+                fail(3, "the model never ran the timed op type (MNN ran: " + names + ")");
+            }
+        }
+        call();
+        writeOutputs(trials[t]["outputs"]);
+    }
+
+    if (spec.has("timing") && !spec["timing"].isNull()) {
+        const mk::Json& timing = spec["timing"];
+        const size_t sets      = trials.size();
+        auto runBlock = [&](int warmup, int iters) {
+            useSet(0);
+            for (int i = 0; i < warmup; ++i) call();
+            std::vector<long long> samples;
+            const int chunk = iters >= (int)sets ? iters / (int)sets : iters;
+            int set = -1;
+            for (int i = 0; i < iters; ++i) {
+                const int want = iters >= (int)sets ? std::min(i / chunk, (int)sets - 1) : 0;
+                if (want != set) {
+                    set = want;
+                    useSet((size_t)set);
+                }
+                samples.push_back(call());
+                const bool lastOfSet = (i + 1 == iters) || (iters >= (int)sets && want < (int)sets - 1 && (i + 1) / chunk != want);
+                if (lastOfSet && timing.has("outputs") && iters >= (int)sets) writeOutputs(timing["outputs"][(size_t)set]);
+            }
+            std::ofstream f(timing["output"].str);
+            if (!f) fail(2, "cannot write " + timing["output"].str);
+            f << "{\"samples_ns\": [";
+            for (size_t i = 0; i < samples.size(); ++i) f << (i ? ", " : "") << samples[i];
+            f << "], \"warmup\": " << warmup << ", \"sets\": " << sets << "}\n";
+            if (!f) fail(2, "short write to " + timing["output"].str);
+        };
+        if (timing.has("serve") && timing["serve"].asInt() != 0) {
+            std::printf("ready\n");
+            std::fflush(stdout);
+            char line[256], word[16];
+            unsigned long long nonce = 0;
+            int w = 0, n = 0;
+            while (std::fgets(line, sizeof line, stdin)) {
+                if (std::sscanf(line, "%15s %llu %d %d", word, &nonce, &w, &n) != 4 || std::strcmp(word, "block") != 0)
+                    fail(2, std::string("bad serve command: ") + line);
+                runBlock(w, n);
+                std::printf("done %llu\n", nonce);
+                std::fflush(stdout);
+            }
+        } else {
+            runBlock((int)timing["warmup"].asInt(), (int)timing["iterations"].asInt());
+        }
+    }
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 2) {
+        std::fprintf(stderr, "mk-tree-runner: usage: %s SPEC.json\n", argv[0]);
+        return 2;
+    }
+    try {
+        return run(argv[1]);
+    } catch (const Failure& f) {
+        std::fprintf(stderr, "mk-tree-runner: %s\n", f.message.c_str());
+        return f.code;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "mk-tree-runner: out of memory (std::bad_alloc)\n");
+        return 7;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "mk-tree-runner: %s\n", e.what());
+        return 8;
+    }
+}

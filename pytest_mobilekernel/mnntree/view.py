@@ -1,0 +1,64 @@
+"""What MoKA sees of a real MNN checkout: a Repository Tree, the op's parameter table, an example.
+
+The whole tree is too large for a prompt, so the Repository Tree lists every file of the public
+headers, the core, the CPU backend and the schema, but summarises (classes, members, macros) only
+the headers a CPU kernel uses plus the headers of the operator's own files. The operator's
+parameters come from the flatbuffers schema table the converter fills. The one-shot example is an
+existing CPU operator of the same category taken from the tree, never the operator's own file.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..tools.repo_tree import RepositoryTree
+from .checkout import Checkout
+
+TREE_DIRS = ("include/MNN", "source/core", "source/backend/cpu", "schema/default")
+API_HEADERS = (
+    "include/MNN/Tensor.hpp", "include/MNN/HalideRuntime.h", "source/core/Execution.hpp", "source/core/Macro.h",
+    "source/core/Concurrency.h", "source/core/TensorUtils.hpp", "source/backend/cpu/CPUBackend.hpp",
+)
+# Small, self-contained CPU operators per category, in order of preference.
+EXAMPLES = {
+    "Activation": ("CPUSoftmax.cpp", "CPURelu.cpp", "CPUSelect.cpp"),
+    "Normalization": ("CPUInstanceNorm.cpp", "CPUScale.cpp", "CPUSoftmax.cpp"),
+    "Reduction": ("CPUArgMax.cpp", "CPUTopKV2.cpp", "CPUReduction.cpp"),
+    "Tensor": ("CPUOneHot.cpp", "CPURange.cpp", "CPUSelect.cpp"),
+    "Matrix": ("CPUDet.cpp", "CPUMatMul.cpp"),
+    "Pooling": ("CPUPool.cpp", "CPUArgMax.cpp"),
+    "Convolution": ("CPUScale.cpp", "CPUPool.cpp"),
+    "Others": ("CPUROIAlign.cpp", "CPURNNSequenceGRU.cpp", "CPUStft.cpp"),
+}
+DEFAULT_EXAMPLES = ("CPUOneHot.cpp", "CPUSelect.cpp", "CPURange.cpp", "CPUScale.cpp")
+
+
+def schema_table(checkout: Checkout, op_type: str) -> str:
+    """The flatbuffers table holding the op's parameters (``table LayerNorm { ... }``), if any."""
+    pattern = re.compile(rf"^table\s+{re.escape(op_type)}(?:Param)?\s*\{{.*?^\}}", re.M | re.S)
+    for fbs in sorted((checkout.root / "schema" / "default").glob("*.fbs")):
+        m = pattern.search(fbs.read_text(errors="replace"))
+        if m:
+            return f"// schema/default/{fbs.name}\n{m.group(0)}"
+    return ""
+
+
+def example_file(checkout: Checkout, category: str, avoid: str) -> str:
+    cpu = checkout.root / "source" / "backend" / "cpu"
+    for name in (*EXAMPLES.get(category, ()), *DEFAULT_EXAMPLES):
+        path = cpu / name
+        if path.exists() and f"source/backend/cpu/{name}" != avoid:
+            return f"// source/backend/cpu/{name} (MNN's own operator)\n" + path.read_text(errors="replace")
+    return ""
+
+
+def repository_tree(checkout: Checkout, op_files: list[str]) -> str:
+    detail = set(API_HEADERS)
+    for rel in op_files:  # the operator's own header(s): the class the kernel may implement
+        header = Path(rel).with_suffix(".hpp")
+        if (checkout.root / header).exists():
+            detail.add(str(header))
+    tree = RepositoryTree(checkout.root, include=tuple(d for d in TREE_DIRS if (checkout.root / d).is_dir()),
+                          detail=lambda rel: rel in detail)
+    return tree.render()
