@@ -8,6 +8,8 @@ The per-output summary is short on purpose: it is what the Debugger reads.
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -57,8 +59,16 @@ class Verdict:
         return {"ok": self.ok, "trials": self.trials, "outputs": [asdict(o) for o in self.outputs]}
 
 
+@functools.lru_cache(maxsize=16)
+def _reference(path: str, mtime_ns: int) -> np.ndarray:
+    # references are read once per block of every timed arm: keep the last few in memory
+    arr = np.load(path)
+    arr.flags.writeable = False
+    return arr
+
+
 def check_output(index: int, got_path: Path, ref_path: Path, atol: float, rtol: float) -> OutputCheck:
-    expect = np.load(ref_path)
+    expect = _reference(str(ref_path), os.stat(ref_path).st_mtime_ns)
     if not Path(got_path).exists():
         return OutputCheck(index, False, list(expect.shape), str(expect.dtype), problem="no output file written")
     try:
@@ -74,20 +84,36 @@ def check_output(index: int, got_path: Path, ref_path: Path, atol: float, rtol: 
         return check
     if expect.dtype == bool:
         raw = got.view(np.uint8)
+        if np.array_equal(raw, expect.view(np.uint8)):  # every byte 0/1 and as expected
+            return check
         unwritten = raw > 1
         bad = unwritten | (raw.astype(bool) != expect)
         check.n_unwritten = int(np.count_nonzero(unwritten))
         return _finish(check, bad, raw.astype(np.float64), expect.astype(np.float64))
-    g = got.astype(np.float64)
-    e = expect.astype(np.float64)
     if np.issubdtype(expect.dtype, np.floating):
-        err = np.abs(g - e)
-        both_nan = np.isnan(g) & np.isnan(e)
-        bad = ~((err <= atol + rtol * np.abs(e)) | both_nan)
+        # float32 arithmetic for float32/16 outputs: the tolerances are far above its rounding, and
+        # the timed outputs of every block pass through here
+        work = np.float64 if expect.dtype == np.float64 else np.float32
+        g, e = got.astype(work, copy=False), expect.astype(work, copy=False)
+        with np.errstate(invalid="ignore", over="ignore"):
+            bad = ~((np.abs(g - e) <= atol + rtol * np.abs(e)) | (np.isnan(g) & np.isnan(e)))
+        n_bad = int(np.count_nonzero(bad))
+        if n_bad == 0 and not np.isnan(g).any():
+            check.max_abs_err = _max_abs(g, e)
+            return check
         check.n_unwritten = int(np.count_nonzero(np.isnan(g) & ~np.isnan(e)))
-    else:
-        bad = got != expect
-    return _finish(check, bad, g, e)
+        return _finish(check, bad, g.astype(np.float64), e.astype(np.float64))
+    if np.array_equal(got, expect):
+        return check
+    bad = got != expect
+    return _finish(check, bad, got.astype(np.float64), expect.astype(np.float64))
+
+
+def _max_abs(g: np.ndarray, e: np.ndarray) -> float:
+    with np.errstate(invalid="ignore", over="ignore"):
+        err = np.abs(g - e)
+    finite = err[np.isfinite(err)]
+    return float(finite.max()) if finite.size else 0.0
 
 
 def _finish(check: OutputCheck, bad: np.ndarray, g: np.ndarray, e: np.ndarray) -> OutputCheck:
@@ -118,3 +144,38 @@ def verify_trials(trials: list[tuple[list[Path], list[Path]]], atol: float, rtol
             return Verdict(ok=False, trials=len(trials), outputs=checks)
         last = [c if c.max_abs_err >= p.max_abs_err else p for c, p in zip(checks, last)] if last else checks
     return Verdict(ok=True, trials=len(trials), outputs=last)
+
+
+def sample_ok(trials: list[tuple[list[Path], list[Path]]], atol: float, rtol: float, rng: np.random.Generator,
+              n: int = 2048) -> bool:
+    """Spot check: ``n`` random elements of every output within tolerance (False on any doubt).
+
+    The timed outputs of most blocks get this instead of ``verify_trials``: a kernel that reuses
+    results or skips calls is wrong almost everywhere, and the caller verifies a random share of the
+    blocks in full (the kernel cannot tell which).
+    """
+    for got_files, ref_files in trials:
+        for got_path, ref_path in zip(got_files, ref_files):
+            try:
+                got = np.load(got_path, mmap_mode="r")
+            except Exception:  # noqa: BLE001 - missing or truncated: let the full check say what
+                return False
+            expect = _reference(str(ref_path), os.stat(ref_path).st_mtime_ns)
+            if got.shape != expect.shape or got.dtype != expect.dtype:
+                return False
+            if expect.size == 0:
+                continue
+            idx = rng.integers(0, expect.size, size=min(n, expect.size))
+            g, e = np.asarray(got.reshape(-1)[idx]), expect.reshape(-1)[idx]
+            if expect.dtype == bool:
+                if not np.array_equal(g.view(np.uint8), e.view(np.uint8)):
+                    return False
+            elif np.issubdtype(expect.dtype, np.floating):
+                g64, e64 = g.astype(np.float64), e.astype(np.float64)
+                with np.errstate(invalid="ignore"):
+                    ok = (np.abs(g64 - e64) <= atol + rtol * np.abs(e64)) | (np.isnan(g64) & np.isnan(e64))
+                if not ok.all():
+                    return False
+            elif not np.array_equal(g, e):
+                return False
+    return True

@@ -56,6 +56,21 @@ def convert(task: TaskData, cache: Cache, timeout: float = 120.0) -> Conversion:
     return Conversion(result["ok"], entry / "model.mnn" if result["ok"] else None, result["message"])
 
 
+def op_types(model: Path, cache: Cache, timeout: float = 120.0) -> list[str]:
+    """MNN's op types in a converted model (``["LayerNorm"]``): what a kernel for it registers."""
+    key = content_key("mnn-op-types-v1", model.read_bytes(), mnn_version())
+
+    def create(out: Path) -> None:
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest_mobilekernel.baselines.mnn_convert", "--ops", str(model),
+             str(out / "ops.json")], capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        if proc.returncode != 0 or not (out / "ops.json").exists():
+            last = (proc.stderr.strip().splitlines() or ["?"])[-1]
+            raise MNNUnavailable(f"MNN could not read back its converted model {model}: {last[:200]}")
+
+    return json.loads((cache.get_or_create("mnnops", key, create) / "ops.json").read_text())
+
+
 def _conversion_error(op: str, rc: int, log: str) -> str:
     lines = [ln.strip() for ln in log.splitlines() if ln.strip()]
     flagged = [ln for ln in lines if "not support" in ln.lower() or "error" in ln.lower()]

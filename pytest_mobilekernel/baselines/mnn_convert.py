@@ -1,4 +1,5 @@
-"""Convert an ONNX twin to .mnn in a child process (python -m ... ONNX OUT).
+"""Convert an ONNX twin to .mnn in a child process (python -m ... ONNX OUT), or list the MNN op
+types of a converted model (python -m ... --ops MODEL.mnn OUT.json).
 
 Uses the wheel's C extension `_tools.mnnconvert`, never the `mnnconvert` console script or
 `MNN.tools.mnnconvert` (that wrapper installs and calls a remote logging SDK).
@@ -10,7 +11,28 @@ import os
 import sys
 
 
+def op_types(model_path: str, out_path: str) -> int:
+    """The op types of a .mnn model, as MNN names them (``OpType_<name>``), Inputs left out."""
+    import json
+    import tempfile
+
+    import _tools
+
+    with tempfile.TemporaryDirectory() as tmp:
+        dump = os.path.join(tmp, "model.json")
+        if not _tools.mnnconvert(["mnnconvert", "-f", "MNN", "--modelFile", model_path, "--JsonFile", dump]):
+            return 1
+        ops = json.load(open(dump))["oplists"]
+    types = sorted({op["type"] for op in ops if op.get("type") not in ("Input", "Const")})
+    with open(out_path, "w") as f:
+        json.dump(types, f)
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv[0] == "--ops":
+        os.dup2(2, 1)
+        return op_types(argv[1], argv[2])
     onnx_path, out_path = argv
     os.dup2(2, 1)  # converter logs go to stderr; the parent keeps them as the conversion log
     import _tools

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..targets.base import AgentView
 from ..tools.repo_tree import RepositoryTree
-from .checkout import Checkout
+from .checkout import CPU_DIR, Checkout
 
 TREE_DIRS = ("include/MNN", "source/core", "source/backend/cpu", "schema/default")
 API_HEADERS = (
@@ -23,7 +24,7 @@ API_HEADERS = (
 # Small, self-contained CPU operators per category, in order of preference.
 EXAMPLES = {
     "Activation": ("CPUSoftmax.cpp", "CPURelu.cpp", "CPUSelect.cpp"),
-    "Normalization": ("CPUInstanceNorm.cpp", "CPUScale.cpp", "CPUSoftmax.cpp"),
+    "Normalization": ("CPUScale.cpp", "CPUSoftmax.cpp"),
     "Reduction": ("CPUArgMax.cpp", "CPUTopKV2.cpp", "CPUReduction.cpp"),
     "Tensor": ("CPUOneHot.cpp", "CPURange.cpp", "CPUSelect.cpp"),
     "Matrix": ("CPUDet.cpp", "CPUMatMul.cpp"),
@@ -49,7 +50,10 @@ def example_file(checkout: Checkout, category: str, avoid: str) -> str:
     for name in (*EXAMPLES.get(category, ()), *DEFAULT_EXAMPLES):
         path = cpu / name
         if path.exists() and f"source/backend/cpu/{name}" != avoid:
-            return f"// source/backend/cpu/{name} (MNN's own operator)\n" + path.read_text(errors="replace")
+            text = path.read_text(errors="replace")
+            if "MNN_SUPPORT_DEPRECATED_OP" in text:  # compiled out of default builds: a poor model to copy
+                continue
+            return f"// source/backend/cpu/{name} (MNN's own operator)\n" + text
     return ""
 
 
@@ -60,5 +64,24 @@ def repository_tree(checkout: Checkout, op_files: list[str]) -> str:
         if (checkout.root / header).exists():
             detail.add(str(header))
     tree = RepositoryTree(checkout.root, include=tuple(d for d in TREE_DIRS if (checkout.root / d).is_dir()),
-                          detail=lambda rel: rel in detail)
+                          detail=lambda rel: rel in detail, list_suffixes=(".h", ".hpp", ".cpp", ".fbs"))
     return tree.render()
+
+
+def agent_view(checkout: Checkout, category: str, op_type: str) -> AgentView:
+    """What the prompts show for one operator (``op_type`` as MNN names it: "LayerNorm")."""
+    from ..prompting import PROMPTS
+
+    files = [rel for rel, regs in checkout.registrations().items()
+             if any(r.op_type == f"OpType_{op_type}" for r in regs)]
+    placement = files[0] if len(files) == 1 else f"{CPU_DIR}/MK{op_type}.cpp (a new operator file)"
+    rules = ((PROMPTS / "mnn_tree_rules.md").read_text().strip()
+             .replace("{{version}}", f"MNN {checkout.version}").replace("{{placement}}", placement))
+    table = schema_table(checkout, op_type)
+    attributes = ("the flatbuffers parameters MNN's converter filled, read in onCreate with "
+                  f"`op->main_as_{op_type}()`:\n```\n{table}\n```" if table else
+                  "MNN's converter stores no parameter table for this op: constants arrive as input tensors")
+    return AgentView(framework=f"MNN {checkout.version} (your checkout {checkout.root})", rules=rules,
+                     tree=repository_tree(checkout, files), example=example_file(checkout, category, placement),
+                     op_type=op_type, attributes=attributes, sdk_root=checkout.root,
+                     kernel_file=Path(placement.split(" ")[0]).name, tree_dirs=TREE_DIRS)

@@ -14,6 +14,7 @@ TARGETS = ("lite", "mnn")
 
 
 def get_target(name: str, **options: Any) -> Target:
+    """``options``: the --mnn-* settings and the run's ``cache`` (targets ignore what they do not use)."""
     if name == "lite":
         return LiteTarget()
     if name == "mnn":

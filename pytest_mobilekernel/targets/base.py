@@ -35,6 +35,7 @@ class AgentView:
     attributes: str  # how the kernel reads the operator's attributes
     sdk_root: Path  # where the Error Extractor resolves cross-file errors
     kernel_file: str = "kernel.cpp"  # what the kernel file is called in the framework
+    tree_dirs: tuple[str, ...] = ("include", "source")  # where the Error Extractor looks up declarations
 
 
 class Target(ABC):

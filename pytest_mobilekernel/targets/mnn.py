@@ -21,11 +21,12 @@ from filelock import FileLock
 
 from ..cache import Cache, content_key
 from ..errors import MobileKernelError
+from ..mnntree import view
 from ..mnntree.build import LIBRARY, RUNNER, TreeBuild
 from ..mnntree.checkout import CPU_DIR, REGISTER_FILE, Checkout, registrations_in
 from ..mnntree.hotswap import TreeSwap
 from ..toolchain import Toolchain
-from .base import BuildResult, RunPlan, Target
+from .base import AgentView, BuildResult, RunPlan, Target
 from .lite import default_sdk_dir, first_error, first_text_error, parse_gcc_json
 
 KERNEL_NAME = "kernel.cpp"
@@ -36,18 +37,34 @@ class MNNTreeTarget(Target):
     feeds_graph = True  # the runner feeds the converted model's graph inputs
 
     def __init__(self, mnn_root: str | Path | None = None, mnn_build_dir: str | Path | None = None,
-                 mnn_force: bool = False, **_: Any) -> None:
+                 mnn_force: bool = False, cache: Cache | None = None, **_: Any) -> None:
         if not mnn_root:
             raise MobileKernelError("--target=mnn needs --mnn-root PATH (an MNN checkout, e.g. tag 3.6.1)")
         self.checkout = Checkout.open(mnn_root)
         self.user_build_dir = Path(mnn_build_dir).expanduser().resolve() if mnn_build_dir else None
         self.force = mnn_force
         self._identity: str | None = None
+        self._cache = cache
 
     # -- what agents see ---------------------------------------------------------------------
     @property
     def sdk_dir(self) -> Path:
         return self.checkout.root
+
+    def agent_view(self, task: Any) -> AgentView:
+        """The real checkout as MoKA sees it: its Repository Tree, the op's schema table and the
+        files that register it now, and one of MNN's own CPU operators of the same category."""
+        from ..baselines import mnn
+
+        if self._cache is None:
+            raise MobileKernelError("the MNN tree target needs the run's cache to read the converted model")
+        conversion = mnn.convert(task, self._cache)
+        if not conversion.ok or conversion.model is None:
+            raise MobileKernelError(f"--target=mnn runs MNN's converted model, and {conversion.message}")
+        types = mnn.op_types(conversion.model, self._cache)
+        op_type = types[0] if len(types) == 1 else next((t for t in types if t.lower() == task.op_type.lower()),
+                                                        types[0] if types else task.op_type)
+        return view.agent_view(self.checkout, task.category, op_type)
 
     # -- places --------------------------------------------------------------------------------
     def _home(self, cache: Cache) -> Path:

@@ -9,6 +9,7 @@ SDK (mnn_ext/), later a real MNN checkout.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,20 +105,34 @@ def nested_classes(class_node):
 
 
 class RepositoryTree:
-    def __init__(self, root: Path, include: tuple[str, ...] = ("include", "source")) -> None:
+    """Headers under ``include`` (relative dirs of ``root``), each summarised with tree-sitter.
+
+    A large framework (a real MNN checkout) passes ``detail``: then every file with one of
+    ``list_suffixes`` is listed by name, and only headers for which ``detail(relpath)`` holds are
+    summarised, so the tree fits a prompt and stays a map of where things are.
+    """
+
+    def __init__(self, root: Path, include: tuple[str, ...] = ("include", "source"),
+                 detail: Callable[[str], bool] | None = None,
+                 list_suffixes: tuple[str, ...] = HEADER_SUFFIXES) -> None:
         self.root = Path(root)
         self.include = include
         self.files: list[FileSummary] = []
+        suffixes = HEADER_SUFFIXES if detail is None else list_suffixes
         for sub in include:
             for path in sorted((self.root / sub).rglob("*")):
-                if path.suffix in HEADER_SUFFIXES:
-                    rel = str(path.relative_to(self.root))
+                if path.suffix not in suffixes or not path.is_file():
+                    continue
+                rel = str(path.relative_to(self.root))
+                if path.suffix in HEADER_SUFFIXES and (detail is None or detail(rel)):
                     self.files.append(summarise(path.read_text(errors="replace"), rel))
+                else:
+                    self.files.append(FileSummary(rel))
 
     def render(self) -> str:
         lines = [f"{self.root.name}/"]
         last_dir = None
-        for f in self.files:
+        for f in sorted(self.files, key=lambda f: f.path.rpartition("/")[0]):  # one heading per directory
             directory, _, name = f.path.rpartition("/")
             if directory != last_dir:
                 lines.append(f"  {directory}/")

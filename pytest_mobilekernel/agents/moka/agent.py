@@ -15,6 +15,7 @@ from typing import Any
 from ...llm import LLM
 from ...tasks import TaskRef
 from ...tools.error_extractor import ErrorExtractor
+from ...tools.repo_tree import RepositoryTree
 from ..llm_agent import LLMAgent, PromptContext, evaluate
 from ..registry import register
 from .accelerator import Accelerator
@@ -37,7 +38,8 @@ class MokaAgent(LLMAgent):
         view = context.target.agent_view(data)
         prompt = PromptContext(data, view)
         coder, accelerator = Coder(llm, prompt), Accelerator(llm, prompt)
-        debugger = Debugger(llm, prompt, ErrorExtractor(view.sdk_root))
+        extractor = ErrorExtractor(view.sdk_root, RepositoryTree(view.sdk_root, include=view.tree_dirs))
+        debugger = Debugger(llm, prompt, extractor)
         memory = Memory()
         iterations: list[dict[str, Any]] = []
         best: tuple[str, Any, int] | None = None

@@ -1,0 +1,85 @@
+"""The MNN tree target's file logic on a small fake tree in tmp_path (not a real MNN checkout, no
+build): checkout detection, which file a kernel replaces, and what MoKA is shown of the tree.
+The real checkout is exercised by tests/test_mnn_target.py when MNN_ROOT is set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_mobilekernel.errors import MobileKernelError
+from pytest_mobilekernel.mnntree import view
+from pytest_mobilekernel.mnntree.checkout import Checkout, registrations_in
+from pytest_mobilekernel.targets.mnn import MNNTreeTarget
+
+CPU = "source/backend/cpu"
+FILES = {
+    "CMakeLists.txt": "project(MNN)\n",
+    "include/MNN/MNNDefine.h": ("#define MNN_VERSION_MAJOR 3\n#define MNN_VERSION_MINOR 6\n"
+                                "#define MNN_VERSION_PATCH 1\n"),
+    "include/MNN/Tensor.hpp": "namespace MNN { class Tensor { public: int length(int i) const; }; }\n",
+    "source/core/Execution.hpp": "namespace MNN { class Execution { public: virtual int onExecute(); }; }\n",
+    "source/core/Pipeline.hpp": "namespace MNN { class Pipeline { public: void unrelated(); }; }\n",
+    f"{CPU}/CPUBackend.hpp": "namespace MNN { class CPUBackend { public: int threadNumber() const; }; }\n",
+    f"{CPU}/CPULayerNorm.hpp": "namespace MNN { class CPULayerNorm { public: int onResize(); }; }\n",
+    f"{CPU}/CPULayerNorm.cpp": "REGISTER_CPU_OP_CREATOR(CPULayerNormCreator, OpType_LayerNorm);\n",
+    f"{CPU}/CPUScale.cpp": "// scale\nREGISTER_CPU_OP_CREATOR(CPUScaleCreator, OpType_Scale);\n",
+    f"{CPU}/CPUUnary.cpp": ("REGISTER_CPU_OP_CREATOR(CPUUnaryCreator, OpType_UnaryOp);\n"
+                            "REGISTER_CPU_OP_CREATOR_OLD(CPUSigmoidCreator, OpType_Sigmoid);\n"),
+    f"{CPU}/CPUSigmoidOld.cpp": "REGISTER_CPU_OP_CREATOR(CPUSigmoid2, OpType_Sigmoid);\n",
+    "schema/default/TensorflowOp.fbs": "table LayerNorm {\n    axis: [int];\n    epsilon: float;\n}\n",
+}
+
+
+@pytest.fixture
+def fake_tree(tmp_path: Path) -> Path:
+    root = tmp_path / "mnn"
+    for rel, text in FILES.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
+
+
+def test_checkout_reads_the_version_and_rejects_other_directories(fake_tree: Path, tmp_path: Path) -> None:
+    assert Checkout.open(fake_tree).version == "3.6.1"
+    with pytest.raises(MobileKernelError, match="not an MNN checkout"):
+        Checkout.open(tmp_path)
+
+
+def test_registrations_are_read_as_mnn_register_py_reads_them() -> None:
+    regs = registrations_in("  REGISTER_CPU_OP_CREATOR_OLD(A, OpType_X);\n// REGISTER_CPU_OP_CREATOR(B, OpType_Y)\n"
+                            "REGISTER_CPU_OP_CREATOR(C,OpType_Z)\n")
+    assert [(r.creator, r.op_type, r.variant) for r in regs] == [("A", "OpType_X", "_OLD"), ("C", "OpType_Z", "")]
+    assert regs[1].function == "___C__OpType_Z__"
+
+
+def test_a_kernel_replaces_the_file_registering_its_op_or_becomes_a_new_file(fake_tree: Path) -> None:
+    target = MNNTreeTarget(mnn_root=fake_tree)
+    assert target.placement("REGISTER_CPU_OP_CREATOR(Mine, OpType_LayerNorm);") == (f"{CPU}/CPULayerNorm.cpp", True)
+    assert target.placement("REGISTER_CPU_OP_CREATOR(Mine, OpType_Brand);") == (f"{CPU}/MKBrand.cpp", False)
+    with pytest.raises(MobileKernelError, match="registers no CPU creator"):
+        target.placement("int main() {}")
+    with pytest.raises(MobileKernelError, match="registered in several files"):
+        target.placement("REGISTER_CPU_OP_CREATOR(Mine, OpType_Sigmoid);")
+    with pytest.raises(MobileKernelError, match="needs --mnn-root"):
+        MNNTreeTarget(mnn_root=None)
+
+
+def test_agent_view_shows_the_ops_schema_its_file_and_an_example_of_another_op(fake_tree: Path) -> None:
+    v = view.agent_view(Checkout.open(fake_tree), "Normalization", "LayerNorm")
+    assert "MNN 3.6.1" in v.framework and f"{CPU}/CPULayerNorm.cpp" in v.rules
+    assert v.kernel_file == "CPULayerNorm.cpp" and v.op_type == "LayerNorm"
+    assert "main_as_LayerNorm()" in v.attributes and "epsilon: float;" in v.attributes
+    assert v.example.startswith(f"// {CPU}/CPUScale.cpp") and "OpType_LayerNorm" not in v.example
+    # every file is listed; only the API headers and the op's own header are summarised
+    assert "CPUUnary.cpp" in v.tree and "TensorflowOp.fbs" in v.tree
+    assert "class CPUBackend: int threadNumber() const" in v.tree
+    assert "class CPULayerNorm: int onResize()" in v.tree
+    assert "Pipeline.hpp" in v.tree and "unrelated" not in v.tree
+
+
+def test_agent_view_of_an_op_without_a_cpu_kernel_or_schema_table(fake_tree: Path) -> None:
+    v = view.agent_view(Checkout.open(fake_tree), "Tensor", "Brand")
+    assert "MKBrand.cpp (a new operator file)" in v.rules and v.kernel_file == "MKBrand.cpp"
+    assert "no parameter table" in v.attributes
