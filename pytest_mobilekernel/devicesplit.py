@@ -5,6 +5,7 @@ A speedup is a ratio measured on one device; pooling ratios from a phone and fro
 speed figures out (metrics.compute) as soon as timed tasks come from more than one device, and
 this table gives them per device instead, each with the baseline it was measured against
 (``mnn`` = the mnn wheel on this machine, ``mnn-device`` = MNN on the phone via --mnn-runner,
+``mnn-tree`` = MNN's original kernel built from the --mnn-root checkout,
 ``reference-kernel`` = the task's reference kernel on the same device; see devicespeed.py).
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 
 from .metrics import FAST_THRESHOLDS, Metrics, TaskOutcome, compute, geomean
 
-MNN_BASELINES = ("mnn", "mnn-device")
+MNN_BASELINES = ("mnn", "mnn-device", "mnn-tree")
 
 
 def by_device(outcomes: list[TaskOutcome]) -> dict[str, Metrics]:

@@ -475,7 +475,9 @@ class Evaluator:
             mnn_arm = by_name["mnn"]
             s = timing.speedup(mnn_arm.blocks, by_name["kernel"].blocks)
             q1, q3 = timing.ratio_spread(mnn_arm.blocks, by_name["kernel"].blocks)
-            props.update(baseline="mnn", mnn_us=round(timing.latency_ns(mnn_arm.blocks) / 1e3, 3),
+            # mnn-tree: MNN's original kernel, built from the same checkout and timed by the same runner
+            props.update(baseline="mnn-tree" if self.target.name == "mnn" else "mnn",
+                         mnn_us=round(timing.latency_ns(mnn_arm.blocks) / 1e3, 3),
                          speedup=round(s, 4), speedup_q1=round(q1, 4), speedup_q3=round(q3, 4))
             parts.insert(0, f"{s:.2f}x vs MNN")
             parts.append(f"MNN {props['mnn_us']:.1f} us")

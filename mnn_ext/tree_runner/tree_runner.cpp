@@ -93,7 +93,8 @@ int run(const std::string& specPath) {
     std::shared_ptr<MNN::Interpreter> net(MNN::Interpreter::createFromFile(spec["model"].str.c_str()),
                                           MNN::Interpreter::destroy);
     if (!net) fail(2, "MNN cannot load " + spec["model"].str);
-    net->setSessionMode(MNN::Interpreter::Session_Release);
+    // Debug mode keeps the per-op callbacks that time the operator alone (Release drops them).
+    net->setSessionMode(MNN::Interpreter::Session_Debug);
     MNN::ScheduleConfig config;
     config.type      = MNN_FORWARD_CPU;
     config.numThread = (int)spec["threads"].asInt();

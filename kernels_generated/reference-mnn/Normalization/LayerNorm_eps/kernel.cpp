@@ -7,6 +7,7 @@
 
 #include "MNN_generated.h"
 #include "backend/cpu/CPUBackend.hpp"
+#include "backend/cpu/compute/CommonOptFunction.h"
 #include "core/Concurrency.h"
 #include "core/Execution.hpp"
 #include "core/Macro.h"

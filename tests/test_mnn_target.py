@@ -1,0 +1,135 @@
+"""--target=mnn on a real MNN checkout: hot-swap, incremental build, on-tree verification and timing.
+
+These run only where MNN_ROOT points at an MNN checkout (tag 3.6.1 was used to write them); no
+package registry ships MNN's sources, so CI skips them. MNN_BUILD_DIR (optional) is a build
+directory to reuse; without it one is made under the default cache, and the first build of MNN
+takes minutes. The tree must be a clean git work tree (the tests check it is byte-identical after).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pytest_mobilekernel.cache import default_root
+
+ROOT = Path(__file__).resolve().parent.parent
+MNN_ROOT = os.environ.get("MNN_ROOT")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not MNN_ROOT, reason="MNN_ROOT is not set: point it at an MNN checkout (e.g. tag 3.6.1) "
+                                            "to test --target=mnn"),
+]
+BUILD_DIR = os.environ.get("MNN_BUILD_DIR") or str(default_root() / "mnn-build-tests")
+LAYERNORM = "source/backend/cpu/CPULayerNorm.cpp"
+
+
+def tree_state(root: Path) -> dict[str, str]:
+    """git's view (HEAD, status) and the hash of every file git tracks in the CPU backend and core."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True).stdout
+
+    state = {"HEAD": git("rev-parse", "HEAD"), "status": git("status", "--porcelain")}
+    for rel in git("ls-files", "source/backend/cpu", "source/core", "include", "CMakeLists.txt").split():
+        state[rel] = hashlib.sha256((root / rel).read_bytes()).hexdigest()
+    return state
+
+
+def bench_cmd(cache: Path, results: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "pytest", str(ROOT / "bench_tasks"), "--target=mnn", f"--mnn-root={MNN_ROOT}",
+            f"--mnn-build-dir={BUILD_DIR}", "--kernels-label=reference-mnn", f"--mk-cache-dir={cache}",
+            f"--mk-results={results}", "-p", "no:cacheprovider", "-q", "--mk-blocks=3", *args]
+
+
+@pytest.fixture
+def clean_tree() -> Path:
+    root = Path(MNN_ROOT or "")
+    status = subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True)
+    if status.returncode != 0 or status.stdout.strip():
+        pytest.skip(f"MNN_ROOT {root} is not a clean git work tree: {status.stdout.strip()[:200]}")
+    return root
+
+
+def test_reference_kernels_build_verify_and_time_on_the_tree(clean_tree: Path, tmp_path: Path) -> None:
+    import json
+
+    before = tree_state(clean_tree)
+    results = tmp_path / "results.json"
+    proc = subprocess.run(bench_cmd(tmp_path / "cache", results, "-k", "LayerNorm or Where or Range or Det or TopK"),
+                          capture_output=True, text=True, timeout=3600, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    items = json.loads(results.read_text())["items"]
+    tasks = {r["task"] for r in items}
+    assert {"Normalization/LayerNorm", "Tensor/Where_broadcast", "Tensor/Range", "Matrix/Det_2d",
+            "Tensor/TopK_dim0"} <= tasks
+    for r in items:
+        assert r["status"] == "passed", r
+        if r["stage"] == "speed":  # timed against MNN's original kernel, built from the same tree
+            assert r["baseline"] == "mnn-tree" and r["speedup"] > 0 and r["mnn_us"] > 0, r
+    assert tree_state(clean_tree) == before
+
+
+def test_a_kernel_that_does_not_compile_reports_the_error_in_its_own_file(clean_tree: Path, tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    kernels = tmp_path / "kernels"
+    src = ROOT / "kernels_generated" / "reference-mnn" / "Tensor" / "Range"
+    shutil.copytree(src, kernels / "broken" / "Tensor" / "Range")
+    path = kernels / "broken" / "Tensor" / "Range" / "kernel.cpp"
+    path.write_text(path.read_text().replace("const T delta", "const T delta = undefined_name;\n        (void)0; T d"))
+    before = tree_state(clean_tree)
+    results = tmp_path / "results.json"
+    cmd = [a for a in bench_cmd(tmp_path / "cache", results, "-k", "Range", "-m", "compile")
+           if not a.startswith("--kernels-label")] + [f"--kernels-dir={kernels}", "--kernels-label=broken"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stdout[-3000:]
+    record = json.loads(results.read_text())["items"][0]
+    assert record["status"] == "failed" and "kernel.cpp:" in record["message"] and "undefined_name" in \
+        record["message"], record
+    assert tree_state(clean_tree) == before
+
+
+def test_sigkill_mid_build_is_restored_by_the_next_run(clean_tree: Path, tmp_path: Path) -> None:
+    before = tree_state(clean_tree)
+    original = (clean_tree / LAYERNORM).read_bytes()
+    cache = tmp_path / "cache"
+    # A kernel nobody built before, so ninja really compiles while we kill.
+    kernels = tmp_path / "kernels"
+    src = ROOT / "kernels_generated" / "reference-mnn" / "Normalization" / "LayerNorm" / "kernel.cpp"
+    (kernels / "fresh" / "Normalization" / "LayerNorm").mkdir(parents=True)
+    (kernels / "fresh" / "Normalization" / "LayerNorm" / "kernel.cpp").write_text(
+        src.read_text() + f"\n// variant {time.time_ns()}\n")
+    cmd = [a for a in bench_cmd(cache, tmp_path / "r.json", "-k", "LayerNorm and not _", "-m", "compile")
+           if not a.startswith("--kernels-label")] + [f"--kernels-dir={kernels}", "--kernels-label=fresh"]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 1800
+        swapped = False
+        while time.monotonic() < deadline and proc.poll() is None:
+            if (clean_tree / LAYERNORM).read_bytes() != original and list(cache.rglob("journal.json")):
+                swapped = True
+                time.sleep(0.5)  # into ninja's compile of the swapped file
+                break
+            time.sleep(0.05)
+        assert swapped, "the run never swapped the kernel in (did the baseline build fail?)"
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert (clean_tree / LAYERNORM).read_bytes() != original, "killed too late: the tree was already restored"
+    # The next run restores the tree before anything else, then does its own work.
+    rerun = subprocess.run(bench_cmd(cache, tmp_path / "r2.json", "-k", "LayerNorm and not _", "-m", "compile"),
+                           capture_output=True, text=True, timeout=3600, cwd=tmp_path)
+    assert "restored the MNN tree" in rerun.stderr + rerun.stdout, rerun.stdout[-2000:]
+    assert rerun.returncode == 0, rerun.stdout[-3000:]
+    assert tree_state(clean_tree) == before
