@@ -29,6 +29,7 @@ pytestmark = [
 ]
 BUILD_DIR = os.environ.get("MNN_BUILD_DIR") or str(default_root() / "mnn-build-tests")
 LAYERNORM = "source/backend/cpu/CPULayerNorm.cpp"
+LAYERNORM_TASK = str(ROOT / "bench_tasks" / "Normalization" / "LayerNorm.py")
 
 
 def tree_state(root: Path) -> dict[str, str]:
@@ -43,7 +44,8 @@ def tree_state(root: Path) -> dict[str, str]:
 
 
 def bench_cmd(cache: Path, results: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "pytest", str(ROOT / "bench_tasks"), "--target=mnn", f"--mnn-root={MNN_ROOT}",
+    """A benchmark run on the tree; args: pytest arguments (task paths: bench_tasks/<Category>/<Task>.py)."""
+    return [sys.executable, "-m", "pytest", "--target=mnn", f"--mnn-root={MNN_ROOT}",
             f"--mnn-build-dir={BUILD_DIR}", "--kernels-label=reference-mnn", f"--mk-cache-dir={cache}",
             f"--mk-results={results}", "-p", "no:cacheprovider", "-q", "--mk-blocks=3", *args]
 
@@ -62,13 +64,16 @@ def test_reference_kernels_build_verify_and_time_on_the_tree(clean_tree: Path, t
 
     before = tree_state(clean_tree)
     results = tmp_path / "results.json"
-    proc = subprocess.run(bench_cmd(tmp_path / "cache", results, "-k", "LayerNorm or Where or Range or Det or TopK"),
-                          capture_output=True, text=True, timeout=3600, cwd=tmp_path)
+    labelled = ROOT / "kernels_generated" / "reference-mnn"
+    tasks = [str(ROOT / "bench_tasks" / p.parent.relative_to(labelled)) + ".py" for p in labelled.rglob("kernel.cpp")]
+    assert len(tasks) >= 15
+    proc = subprocess.run(bench_cmd(tmp_path / "cache", results, *tasks), capture_output=True, text=True,
+                          timeout=3600, cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     items = json.loads(results.read_text())["items"]
-    tasks = {r["task"] for r in items}
-    assert {"Normalization/LayerNorm", "Tensor/Where_broadcast", "Tensor/Range", "Matrix/Det_2d",
-            "Tensor/TopK_dim0"} <= tasks
+    ran = {r["task"] for r in items}
+    assert {"Normalization/LayerNorm", "Activation/Softmax", "Tensor/Where_broadcast", "Matrix/Det_2d",
+            "Tensor/TopK_dim0"} <= ran and len(ran) == len(tasks)
     for r in items:
         assert r["status"] == "passed", r
         if r["stage"] == "speed":  # timed against MNN's original kernel, built from the same tree
@@ -81,13 +86,13 @@ def test_a_kernel_that_does_not_compile_reports_the_error_in_its_own_file(clean_
     import shutil
 
     kernels = tmp_path / "kernels"
-    src = ROOT / "kernels_generated" / "reference-mnn" / "Tensor" / "Range"
-    shutil.copytree(src, kernels / "broken" / "Tensor" / "Range")
-    path = kernels / "broken" / "Tensor" / "Range" / "kernel.cpp"
-    path.write_text(path.read_text().replace("const T delta", "const T delta = undefined_name;\n        (void)0; T d"))
+    src = ROOT / "kernels_generated" / "reference-mnn" / "Matrix" / "Det"
+    shutil.copytree(src, kernels / "broken" / "Matrix" / "Det")
+    path = kernels / "broken" / "Matrix" / "Det" / "kernel.cpp"
+    path.write_text(path.read_text().replace("det = -det;", "det = -undefined_name;"))
     before = tree_state(clean_tree)
     results = tmp_path / "results.json"
-    cmd = [a for a in bench_cmd(tmp_path / "cache", results, "-k", "Range", "-m", "compile")
+    cmd = [a for a in bench_cmd(tmp_path / "cache", results, str(ROOT / "bench_tasks/Matrix/Det.py"), "-m", "compile")
            if not a.startswith("--kernels-label")] + [f"--kernels-dir={kernels}", "--kernels-label=broken"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, cwd=tmp_path)
     assert proc.returncode == 1, proc.stdout[-3000:]
@@ -107,7 +112,7 @@ def test_sigkill_mid_build_is_restored_by_the_next_run(clean_tree: Path, tmp_pat
     (kernels / "fresh" / "Normalization" / "LayerNorm").mkdir(parents=True)
     (kernels / "fresh" / "Normalization" / "LayerNorm" / "kernel.cpp").write_text(
         src.read_text() + f"\n// variant {time.time_ns()}\n")
-    cmd = [a for a in bench_cmd(cache, tmp_path / "r.json", "-k", "LayerNorm and not _", "-m", "compile")
+    cmd = [a for a in bench_cmd(cache, tmp_path / "r.json", LAYERNORM_TASK, "-m", "compile")
            if not a.startswith("--kernels-label")] + [f"--kernels-dir={kernels}", "--kernels-label=fresh"]
     proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
@@ -128,7 +133,7 @@ def test_sigkill_mid_build_is_restored_by_the_next_run(clean_tree: Path, tmp_pat
             os.killpg(proc.pid, signal.SIGKILL)
     assert (clean_tree / LAYERNORM).read_bytes() != original, "killed too late: the tree was already restored"
     # The next run restores the tree before anything else, then does its own work.
-    rerun = subprocess.run(bench_cmd(cache, tmp_path / "r2.json", "-k", "LayerNorm and not _", "-m", "compile"),
+    rerun = subprocess.run(bench_cmd(cache, tmp_path / "r2.json", LAYERNORM_TASK, "-m", "compile"),
                            capture_output=True, text=True, timeout=3600, cwd=tmp_path)
     assert "restored the MNN tree" in rerun.stderr + rerun.stdout, rerun.stdout[-2000:]
     assert rerun.returncode == 0, rerun.stdout[-3000:]

@@ -83,3 +83,9 @@ def test_agent_view_of_an_op_without_a_cpu_kernel_or_schema_table(fake_tree: Pat
     v = view.agent_view(Checkout.open(fake_tree), "Tensor", "Brand")
     assert "MKBrand.cpp (a new operator file)" in v.rules and v.kernel_file == "MKBrand.cpp"
     assert "no parameter table" in v.attributes
+
+
+def test_agent_view_reads_the_parameter_table_the_converted_model_names(fake_tree: Path) -> None:
+    (fake_tree / "schema/default/CaffeOp.fbs").write_text("table Axis {\n    axis:int;\n}\n")
+    v = view.agent_view(Checkout.open(fake_tree), "Activation", "Softmax", "Axis")
+    assert "op->main_as_Axis()" in v.attributes and "axis:int;" in v.attributes

@@ -56,9 +56,10 @@ def convert(task: TaskData, cache: Cache, timeout: float = 120.0) -> Conversion:
     return Conversion(result["ok"], entry / "model.mnn" if result["ok"] else None, result["message"])
 
 
-def op_types(model: Path, cache: Cache, timeout: float = 120.0) -> list[str]:
-    """MNN's op types in a converted model (``["LayerNorm"]``): what a kernel for it registers."""
-    key = content_key("mnn-op-types-v1", model.read_bytes(), mnn_version())
+def op_types(model: Path, cache: Cache, timeout: float = 120.0) -> dict[str, str]:
+    """MNN's op types in a converted model and their parameter tables (``{"Softmax": "Axis"}``): what
+    a kernel for it registers, and what ``op->main_as_<table>()`` it reads."""
+    key = content_key("mnn-op-types-v2", model.read_bytes(), mnn_version())
 
     def create(out: Path) -> None:
         proc = subprocess.run(

@@ -12,7 +12,7 @@ import sys
 
 
 def op_types(model_path: str, out_path: str) -> int:
-    """The op types of a .mnn model, as MNN names them (``OpType_<name>``), Inputs left out."""
+    """The op types of a .mnn model as MNN names them (``OpType_<name>``), with their parameter tables."""
     import json
     import tempfile
 
@@ -23,9 +23,10 @@ def op_types(model_path: str, out_path: str) -> int:
         if not _tools.mnnconvert(["mnnconvert", "-f", "MNN", "--modelFile", model_path, "--JsonFile", dump]):
             return 1
         ops = json.load(open(dump))["oplists"]
-    types = sorted({op["type"] for op in ops if op.get("type") not in ("Input", "Const")})
+    # op type -> its parameter table (flatbuffers union member, e.g. Softmax -> "Axis"), Inputs left out
+    types = {op["type"]: op.get("main_type") or "" for op in ops if op.get("type") not in ("Input", "Const")}
     with open(out_path, "w") as f:
-        json.dump(types, f)
+        json.dump(dict(sorted(types.items())), f)
     return 0
 
 

@@ -35,9 +35,9 @@ EXAMPLES = {
 DEFAULT_EXAMPLES = ("CPUOneHot.cpp", "CPUSelect.cpp", "CPURange.cpp", "CPUScale.cpp")
 
 
-def schema_table(checkout: Checkout, op_type: str) -> str:
-    """The flatbuffers table holding the op's parameters (``table LayerNorm { ... }``), if any."""
-    pattern = re.compile(rf"^table\s+{re.escape(op_type)}(?:Param)?\s*\{{.*?^\}}", re.M | re.S)
+def schema_table(checkout: Checkout, table: str) -> str:
+    """The flatbuffers table holding an op's parameters (``table LayerNorm { ... }``), if any."""
+    pattern = re.compile(rf"^table\s+{re.escape(table)}(?:Param)?\s*\{{.*?^\}}", re.M | re.S)
     for fbs in sorted((checkout.root / "schema" / "default").glob("*.fbs")):
         m = pattern.search(fbs.read_text(errors="replace"))
         if m:
@@ -68,8 +68,9 @@ def repository_tree(checkout: Checkout, op_files: list[str]) -> str:
     return tree.render()
 
 
-def agent_view(checkout: Checkout, category: str, op_type: str) -> AgentView:
-    """What the prompts show for one operator (``op_type`` as MNN names it: "LayerNorm")."""
+def agent_view(checkout: Checkout, category: str, op_type: str, param_table: str = "") -> AgentView:
+    """What the prompts show for one operator (``op_type`` as MNN names it: "LayerNorm"; ``param_table``
+    the flatbuffers table its parameters are stored in, as the converted model says: "Axis")."""
     from ..prompting import PROMPTS
 
     files = [rel for rel, regs in checkout.registrations().items()
@@ -77,9 +78,10 @@ def agent_view(checkout: Checkout, category: str, op_type: str) -> AgentView:
     placement = files[0] if len(files) == 1 else f"{CPU_DIR}/MK{op_type}.cpp (a new operator file)"
     rules = ((PROMPTS / "mnn_tree_rules.md").read_text().strip()
              .replace("{{version}}", f"MNN {checkout.version}").replace("{{placement}}", placement))
-    table = schema_table(checkout, op_type)
+    param_table = param_table or op_type
+    table = schema_table(checkout, param_table)
     attributes = ("the flatbuffers parameters MNN's converter filled, read in onCreate with "
-                  f"`op->main_as_{op_type}()`:\n```\n{table}\n```" if table else
+                  f"`op->main_as_{param_table}()`:\n```\n{table}\n```" if table else
                   "MNN's converter stores no parameter table for this op: constants arrive as input tensors")
     return AgentView(framework=f"MNN {checkout.version} (your checkout {checkout.root})", rules=rules,
                      tree=repository_tree(checkout, files), example=example_file(checkout, category, placement),

@@ -62,9 +62,12 @@ class MNNTreeTarget(Target):
         if not conversion.ok or conversion.model is None:
             raise MobileKernelError(f"--target=mnn runs MNN's converted model, and {conversion.message}")
         types = mnn.op_types(conversion.model, self._cache)
-        op_type = types[0] if len(types) == 1 else next((t for t in types if t.lower() == task.op_type.lower()),
-                                                        types[0] if types else task.op_type)
-        return view.agent_view(self.checkout, task.category, op_type)
+        # the op a kernel replaces: the only one, else the one named like the ONNX op (MNN may add
+        # helpers such as ConvertTensor or Slice around it)
+        names = list(types)
+        op_type = names[0] if len(names) == 1 else next(
+            (t for t in names if t.lower() == task.op_type.lower()), names[0] if names else task.op_type)
+        return view.agent_view(self.checkout, task.category, op_type, types.get(op_type, ""))
 
     # -- places --------------------------------------------------------------------------------
     def _home(self, cache: Cache) -> Path:
