@@ -401,7 +401,7 @@ class Evaluator:
                 if conversion.ok:
                     try:
                         session = mnn.open_session(data, conversion.model, self.timing_cpu)  # type: ignore[arg-type]
-                        matches, mnn_err = mnn.check_against_reference(data, session, work)
+                        matches, mnn_err = mnn.check_against_reference(data, session, work, self.cache)
                         props.update(mnn_matches=matches, mnn_max_abs_err=mnn_err)
                         session.load(data.trials[0].graph_inputs)
                         arms.append(timing.Arm("mnn", session.time))

@@ -146,6 +146,7 @@ class MNNSession:
         if worker is None or not worker.alive():
             worker = _WORKERS[cpu] = _Worker(cpu, timeout)
         self.worker = worker
+        self.model = model
         self.worker.call(cmd="open", model=str(model), inputs=input_names, outputs=output_names)
 
     def load(self, inputs: list[str]) -> None:
@@ -181,24 +182,48 @@ def open_session(task: TaskData, model: Path, cpu: int | None = None) -> MNNSess
     return MNNSession(model, ins, outs, cpu=cpu)
 
 
-def check_against_reference(task: TaskData, session: MNNSession, workdir: Path) -> tuple[bool, float]:
-    """Does MNN reproduce PyTorch on the task's trials? (ok within task tolerance, max abs err)."""
-    import numpy as np
+def check_against_reference(task: TaskData, session: MNNSession, workdir: Path,
+                            cache: Cache | None = None) -> tuple[bool, float]:
+    """Does MNN reproduce PyTorch on the task's trials? (ok within task tolerance, max abs err).
 
+    With a cache, the answer per trial is kept: trials are content-addressed (their files' paths
+    name their content), so only a seed not seen before (the run's random one) is computed again.
+    """
     worst, ok = 0.0, True
     for t, trial in enumerate(task.trials):
-        outs = [str(workdir / f"mnn_t{t}_o{k}.npy") for k in range(len(trial.references))]
-        session.load(trial.graph_inputs)
-        session.run(outs)
-        for got_path, ref_path in zip(outs, trial.references):
-            ref = np.load(ref_path)
-            got = np.load(got_path)
-            if got.size != ref.size:
-                # not a numerical difference: MNN did not compute this operator (e.g. "not resized")
-                raise MNNUnavailable(f"MNN produced {got.size} output elements where {ref.size} are expected")
-            got = got.reshape(ref.shape).astype(np.float64)
-            r = ref.astype(np.float64)
-            err = np.abs(got - r)
-            worst = max(worst, float(np.nanmax(err)) if err.size else 0.0)
-            ok = ok and bool(np.all(err <= task.atol + task.rtol * np.abs(r)))
+        if cache is None:
+            trial_ok, trial_worst = _check_trial(task, t, session, workdir)
+        else:
+            key = content_key("mnn-check-v1", str(session.model), *trial.graph_inputs, *trial.references,
+                              repr((task.atol, task.rtol)))
+
+            def create(out: Path, t: int = t) -> None:
+                good, err = _check_trial(task, t, session, workdir)
+                (out / "check.json").write_text(json.dumps({"ok": good, "worst": err}))
+
+            result = json.loads((cache.get_or_create("mnncheck", key, create) / "check.json").read_text())
+            trial_ok, trial_worst = result["ok"], result["worst"]
+        ok, worst = ok and trial_ok, max(worst, trial_worst)
+    return ok, worst
+
+
+def _check_trial(task: TaskData, t: int, session: MNNSession, workdir: Path) -> tuple[bool, float]:
+    import numpy as np
+
+    trial = task.trials[t]
+    worst, ok = 0.0, True
+    outs = [str(workdir / f"mnn_t{t}_o{k}.npy") for k in range(len(trial.references))]
+    session.load(trial.graph_inputs)
+    session.run(outs)
+    for got_path, ref_path in zip(outs, trial.references):
+        ref = np.load(ref_path)
+        got = np.load(got_path)
+        if got.size != ref.size:
+            # not a numerical difference: MNN did not compute this operator (e.g. "not resized")
+            raise MNNUnavailable(f"MNN produced {got.size} output elements where {ref.size} are expected")
+        got = got.reshape(ref.shape).astype(np.float64)
+        r = ref.astype(np.float64)
+        err = np.abs(got - r)
+        worst = max(worst, float(np.nanmax(err)) if err.size else 0.0)
+        ok = ok and bool(np.all(err <= task.atol + task.rtol * np.abs(r)))
     return ok, worst
