@@ -138,3 +138,36 @@ def test_sigkill_mid_build_is_restored_by_the_next_run(clean_tree: Path, tmp_pat
     assert "restored the MNN tree" in rerun.stderr + rerun.stdout, rerun.stdout[-2000:]
     assert rerun.returncode == 0, rerun.stdout[-3000:]
     assert tree_state(clean_tree) == before
+
+
+def test_moka_writes_a_real_mnn_kernel_grounded_in_the_checkout(clean_tree: Path, tmp_path: Path) -> None:
+    """MoKA on the tree against a scripted endpoint: the Coder sees the checkout, a cross-file error
+    (a Tensor method that does not exist) reaches the Debugger with MNN's real declaration."""
+    import json
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from llm_server import ScriptedServer, fenced
+
+    good = (ROOT / "kernels_generated/reference-mnn/Normalization/LayerNorm/kernel.cpp").read_text()
+    broken = good.replace("x->length(i)", "x->lengthOf(i)")
+    assert broken != good
+    plan = json.dumps({"local_error_suggestion": "", "crossfile_error_suggestion": "use Tensor::length(i)"})
+    before = tree_state(clean_tree)
+    with ScriptedServer({"Coder": [fenced(broken), fenced(good)], "Debugger": [plan]}) as server:
+        cmd = [a for a in bench_cmd(tmp_path / "cache", tmp_path / "r.json", LAYERNORM_TASK, "-m",
+                                    "compile or correctness") if not a.startswith("--kernels-label")]
+        cmd += ["--agent=moka", f"--llm-base-url={server.base_url}", "--max-iterations=2",
+                f"--kernels-dir={tmp_path / 'kernels'}", "--kernels-label=moka-tree"]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, cwd=tmp_path,
+                              env={**os.environ, "OPENAI_API_KEY": "test-key"})
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    draft = server.requests[0]["messages"][1]["content"] + server.requests[0]["messages"][0]["content"]
+    assert "MNN 3.6.1" in draft and "replaces source/backend/cpu/CPULayerNorm.cpp" in draft
+    assert "table LayerNorm" in draft and "main_as_LayerNorm()" in draft
+    assert "(MNN's own operator)" in draft and "source/backend/cpu/" in draft
+    debugger = next(r for r in server.requests if r["role"] == "Debugger")["messages"][1]["content"]
+    assert "[cross-file]" in debugger and "lengthOf" in debugger and "include/MNN/Tensor.hpp" in debugger
+    meta = json.loads((tmp_path / "kernels/moka-tree/Normalization/LayerNorm/meta.json").read_text())
+    assert meta["iterations"][0]["verdict"] == "build failed"
+    assert meta["iterations"][1]["verdict"].startswith("correct")
+    assert tree_state(clean_tree) == before

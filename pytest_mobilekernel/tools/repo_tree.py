@@ -9,6 +9,7 @@ SDK (mnn_ext/), later a real MNN checkout.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,13 @@ class FileSummary:
     macros: list[str] = field(default_factory=list)
 
 
+# `class MNN_PUBLIC Tensor {`: an export macro between the keyword and the name hides the class from
+# the parser (it sees a class named MNN_PUBLIC); blank such all-caps macros, keeping offsets.
+_EXPORT_MACRO = re.compile(r"\b(class|struct)(\s+)([A-Z][A-Z0-9_]*)(?=\s+[A-Za-z_]\w*\s*[:{])")
+
+
 def summarise(source: str, rel: str) -> FileSummary:
+    source = _EXPORT_MACRO.sub(lambda m: m.group(1) + m.group(2) + " " * len(m.group(3)), source)
     tree = cpp.parse(source)
     summary = FileSummary(rel)
 
