@@ -171,3 +171,24 @@ def test_moka_writes_a_real_mnn_kernel_grounded_in_the_checkout(clean_tree: Path
     assert meta["iterations"][0]["verdict"] == "build failed"
     assert meta["iterations"][1]["verdict"].startswith("correct")
     assert tree_state(clean_tree) == before
+
+
+def test_a_renamed_creator_regenerates_mnns_registry_and_restores_it(clean_tree: Path, tmp_path: Path) -> None:
+    """A kernel whose creator has another name changes the set of registration functions: MNN's
+    tools/script/register.py rewrites CPUOPRegister.cpp for the build, and it is restored after."""
+    import json
+
+    src = (ROOT / "kernels_generated/reference-mnn/Normalization/LayerNorm/kernel.cpp").read_text()
+    renamed = src.replace("CPULayerNormCreator", "MKRenamedLayerNormCreator")
+    assert renamed != src
+    (tmp_path / "kernels/renamed/Normalization/LayerNorm").mkdir(parents=True)
+    (tmp_path / "kernels/renamed/Normalization/LayerNorm/kernel.cpp").write_text(renamed)
+    before = tree_state(clean_tree)
+    results = tmp_path / "r.json"
+    cmd = [a for a in bench_cmd(tmp_path / "cache", results, LAYERNORM_TASK, "-m", "compile or correctness")
+           if not a.startswith("--kernels-label")]
+    cmd += [f"--kernels-dir={tmp_path / 'kernels'}", "--kernels-label=renamed"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert all(r["status"] == "passed" for r in json.loads(results.read_text())["items"])
+    assert tree_state(clean_tree) == before
