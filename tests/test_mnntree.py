@@ -89,3 +89,13 @@ def test_agent_view_reads_the_parameter_table_the_converted_model_names(fake_tre
     (fake_tree / "schema/default/CaffeOp.fbs").write_text("table Axis {\n    axis:int;\n}\n")
     v = view.agent_view(Checkout.open(fake_tree), "Activation", "Softmax", "Axis")
     assert "op->main_as_Axis()" in v.attributes and "axis:int;" in v.attributes
+
+
+def test_tree_target_on_a_device_other_than_host_is_a_usage_error(run_bench, fake_tree: Path) -> None:
+    run = run_bench("--target=mnn", f"--mnn-root={fake_tree}", "--device=qemu-aarch64", "-m", "compile")
+    assert run.returncode == 4 and "--target=mnn runs on --device=host only" in run.output, run.output
+
+
+def test_tree_target_needs_a_checkout(run_bench, tmp_path: Path) -> None:
+    run = run_bench("--target=mnn", f"--mnn-root={tmp_path}", "-m", "compile")
+    assert run.returncode == 4 and "not an MNN checkout" in run.output, run.output
