@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from . import timing
+from . import sandbox, timing
 from .agents import AgentSettings, KernelCandidate, get_agent_class
 from .cache import Cache
 from .devicelock import DeviceLock
@@ -132,6 +132,7 @@ class Evaluator:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.cache = Cache(settings.cache_dir)
+        sandbox.use_launcher(sandbox.build_launcher(self.cache))
         self.device = get_device(settings.device, **settings.device_options)
         self.target = get_target(settings.target, cache=self.cache, **settings.target_options)
         self.agent = get_agent_class(settings.agent)(

@@ -8,9 +8,26 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from pytest_mobilekernel import sandbox
 from pytest_mobilekernel.cache import Cache, content_key
 from pytest_mobilekernel.devicelock import DeviceLock
-from pytest_mobilekernel.sandbox import Limits, run_limited
+from pytest_mobilekernel.sandbox import LimitedServer, Limits, run_limited
+
+
+@pytest.fixture(params=["launcher", "preexec"])
+def launch(request, tmp_path_factory) -> str:
+    """Every sandbox test runs both ways the limits can be applied: the compiled launcher (what
+    runs whenever a C compiler is there) and the preexec_fn fallback."""
+    if request.param == "launcher":
+        path = sandbox.build_launcher(Cache(tmp_path_factory.mktemp("launcher-cache")))
+        assert path is not None and path.exists(), "no C compiler to build the sandbox launcher"
+        sandbox.use_launcher(path)
+    else:
+        sandbox.use_launcher(None)
+    yield request.param
+    sandbox.use_launcher(None)
 
 
 def _create_once(root: str, counter: str) -> str:
@@ -60,7 +77,7 @@ def test_timing_excludes_other_work(tmp_path) -> None:
     assert entered >= max(releases)  # the timer waited for both readers
 
 
-def test_sandbox_kills_the_whole_process_group(tmp_path) -> None:
+def test_sandbox_kills_the_whole_process_group(tmp_path, launch) -> None:
     marker = tmp_path / "child-alive"
     script = (f"import os, time\nif os.fork() == 0:\n    time.sleep(2)\n    open({str(marker)!r}, 'w').close()\n"
               "    os._exit(0)\ntime.sleep(60)\n")
@@ -70,7 +87,7 @@ def test_sandbox_kills_the_whole_process_group(tmp_path) -> None:
     assert not marker.exists()  # the forked child died with its group
 
 
-def test_sandbox_reports_signals_and_limits(tmp_path) -> None:
+def test_sandbox_reports_signals_and_limits(tmp_path, launch) -> None:
     seg = run_limited([sys.executable, "-c", "import ctypes; ctypes.string_at(0)"], cwd=tmp_path, limits=Limits())
     assert "SIGSEGV" in seg.describe()
     mem = run_limited([sys.executable, "-c", "x = bytearray(3 << 30)"], cwd=tmp_path,
@@ -81,14 +98,37 @@ def test_sandbox_reports_signals_and_limits(tmp_path) -> None:
     assert os.environ.get("PATH")
 
 
-def test_sandbox_has_no_network_when_root(tmp_path) -> None:
+def test_sandbox_has_no_network_when_root(tmp_path, launch) -> None:
     from pytest_mobilekernel.sandbox import network_isolation_available
 
     if os.geteuid() != 0:
-        import pytest
-
         pytest.skip("network namespaces need root here")
     assert network_isolation_available()
     res = run_limited([sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9), 1)"],
                       cwd=tmp_path, limits=Limits())
     assert "Network is unreachable" in res.stderr
+
+
+def test_sandbox_applies_every_limit(tmp_path, launch) -> None:
+    probe = ("import os, resource\n"
+             "print(sorted(os.sched_getaffinity(0)))\n"
+             "for r in ('CPU', 'AS', 'NOFILE', 'FSIZE', 'CORE'):\n"
+             "    print(r, resource.getrlimit(getattr(resource, 'RLIMIT_' + r)))\n")
+    cpu = sorted(os.sched_getaffinity(0))[-1]
+    res = run_limited([sys.executable, "-c", probe], cwd=tmp_path,
+                      limits=Limits(cpu_seconds=7, memory_mb=2048, max_open_files=33, max_file_mb=5, cpu=cpu))
+    assert res.ok, res.describe()
+    lines = res.stdout.splitlines()
+    assert lines[0] == f"[{cpu}]"
+    assert lines[1:] == ["CPU (7, 8)", f"AS ({2048 << 20}, {2048 << 20})", "NOFILE (33, 33)",
+                         f"FSIZE ({5 << 20}, {5 << 20})", "CORE (0, 0)"]
+    big = run_limited([sys.executable, "-c", "open('f', 'wb').write(b'x' * (6 << 20))"], cwd=tmp_path,
+                      limits=Limits(max_file_mb=5))
+    assert "SIGXFSZ" in big.describe() or "File too large" in big.describe()
+
+
+def test_sandbox_missing_program_fails_like_popen(tmp_path, launch) -> None:
+    with pytest.raises(FileNotFoundError):
+        run_limited([str(tmp_path / "no-such-runner")], cwd=tmp_path, limits=Limits())
+    with pytest.raises(FileNotFoundError):
+        LimitedServer(["no-such-program-on-path"], cwd=tmp_path, limits=Limits())
