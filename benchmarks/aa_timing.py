@@ -64,8 +64,7 @@ def main() -> None:  # noqa: C901 - a script: options, then one loop
                 print(f"{ref.id:32s} skipped: {build.message}")
                 continue
             with ev.scratch(ref) as wa, ev.scratch(ref) as wb:
-                arms = [timing.Arm("a", ev.kernel_block(data, build, wa)),
-                        timing.Arm("b", ev.kernel_block(data, build, wb))]
+                arms = [ev.kernel_arm("a", data, build, wa), ev.kernel_arm("b", data, build, wb)]
                 conv = mnn.convert(data, ev.cache)
                 sessions = []
                 if conv.ok:
@@ -78,6 +77,8 @@ def main() -> None:  # noqa: C901 - a script: options, then one loop
                     except mnn.MNNUnavailable:
                         arms = arms[:2]
                 try:
+                    with ev.lock.shared():
+                        timing.start(arms)
                     with ev.lock.exclusive():
                         timing.interleave(arms, args.blocks, args.block_ms)
                 finally:

@@ -146,11 +146,13 @@ def speed_on_device(ev: Evaluator, ref: TaskRef, props: dict[str, Any]) -> Stage
     with ExitStack() as stack:
         work = stack.enter_context(ev.scratch(ref))
         walls: list[tuple[int, float, int]] = []
-        arms = [timing.Arm("kernel", ev.kernel_block(data, build, work, walls))]
+        arms = [ev.kernel_arm("kernel", data, build, work, walls)]
         baseline = _mnn_arm(ev, ref, data, opts, stack, reasons) or _reference_arm(ev, ref, data, build, stack, reasons)
         if baseline is not None:
             arms.append(baseline)
         try:
+            with ev.lock.shared():
+                timing.start(arms)
             with ev.lock.exclusive():
                 try:
                     timing.interleave(arms, ev.settings.blocks, ev.settings.block_ms)
@@ -233,4 +235,6 @@ def _reference_arm(ev: Evaluator, ref: TaskRef, data: TaskData, build: Any, stac
         reasons.append(f"reference kernel does not build: {ref_build.message}")
         return None
     work = stack.enter_context(ev.scratch(ref))
-    return timing.Arm("reference", _guard(ev.kernel_block(data, ref_build, work)))
+    arm = ev.kernel_arm("reference", data, ref_build, work)
+    arm.block = _guard(arm.block)
+    return arm

@@ -217,7 +217,7 @@ class Evaluator:
             conversion = mnn.convert(data, self.cache)
         fb.bytes = sum(_nbytes(d) for d in [*data.inputs, *data.outputs] if d is not None)
         with self.scratch(ref) as work:
-            arms = [timing.Arm("kernel", self.kernel_block(data, build, work, source=source))]
+            arms = [self.kernel_arm("kernel", data, build, work, source=source)]
             session = None
             try:
                 if conversion.ok and not self.device.remote:  # host MNN vs a phone's kernel: meaningless
@@ -227,6 +227,8 @@ class Evaluator:
                         arms.append(timing.Arm("mnn", session.time))
                     except mnn.MNNUnavailable:
                         session = None
+                with self.lock.shared():
+                    timing.start(arms)
                 with self.lock.exclusive():
                     timing.interleave(arms, blocks, block_ms)
             except (MobileKernelError, mnn.MNNUnavailable) as exc:
@@ -397,23 +399,27 @@ class Evaluator:
         busy: list[int] = []
         walls: list[tuple[int, float, int, float]] = []
         with self.scratch(ref) as work:
-            arms.append(timing.Arm("kernel", self.kernel_block(data, build, work, walls)))
+            arms.append(self.kernel_arm("kernel", data, build, work, walls))
             try:
-                if conversion.ok:
-                    try:
-                        session = mnn.open_session(data, conversion.model, self.timing_cpu)  # type: ignore[arg-type]
-                        matches, mnn_err = mnn.check_against_reference(data, session, work, self.cache)
-                        props.update(mnn_matches=matches, mnn_max_abs_err=mnn_err)
-                        session.load(data.trials[0].graph_inputs)
-                        arms.append(timing.Arm("mnn", session.time))
-                    except mnn.MNNUnavailable as exc:
-                        mnn_reason = f"MNN cannot run {data.op_type}: {exc}"
-                        if session:
-                            session.close()
-                        session = None
-                want_torch = self.settings.torch_baseline
-                if want_torch == "always" or (want_torch == "auto" and session is None):
-                    arms.append(timing.Arm("torch", self._torch_block(ref, data)))
+                # Set-up runs on the timing CPU too (MNN's worker and the runner are pinned there):
+                # under the shared lock, so it never overlaps another worker's measurement.
+                with self.lock.shared():
+                    if conversion.ok:
+                        try:
+                            session = mnn.open_session(data, conversion.model, self.timing_cpu)  # type: ignore[arg-type]
+                            matches, mnn_err = mnn.check_against_reference(data, session, work, self.cache)
+                            props.update(mnn_matches=matches, mnn_max_abs_err=mnn_err)
+                            session.load(data.trials[0].graph_inputs)
+                            arms.append(timing.Arm("mnn", session.time))
+                        except mnn.MNNUnavailable as exc:
+                            mnn_reason = f"MNN cannot run {data.op_type}: {exc}"
+                            if session:
+                                session.close()
+                            session = None
+                    want_torch = self.settings.torch_baseline
+                    if want_torch == "always" or (want_torch == "auto" and session is None):
+                        arms.append(timing.Arm("torch", self._torch_block(ref, data)))
+                    timing.start(arms)
                 with self.lock.exclusive():
                     try:
                         timing.interleave(arms, self.settings.blocks, self.settings.block_ms,
@@ -442,10 +448,11 @@ class Evaluator:
         busy: list[int] = []
         walls: list[tuple[int, float, int, float]] = []
         with self.scratch(ref) as work, self.scratch(ref) as base_work:
-            arms = [timing.Arm("kernel", self.kernel_block(data, build, work, walls, source=candidate.source)),
-                    timing.Arm("mnn", self.kernel_block(data, base, base_work, source=candidate.source,
-                                                        verify=False))]
+            arms = [self.kernel_arm("kernel", data, build, work, walls, source=candidate.source),
+                    self.kernel_arm("mnn", data, base, base_work, source=candidate.source, verify=False)]
             try:
+                with self.lock.shared():
+                    timing.start(arms)
                 with self.lock.exclusive():
                     timing.interleave(arms, self.settings.blocks, self.settings.block_ms,
                                       on_block=lambda: busy.append(timing.busy_processes()))
@@ -496,10 +503,10 @@ class Evaluator:
         return StageResult("speed", "passed", ", ".join(parts), props)
 
     # -- helpers -------------------------------------------------------------------------------
-    def kernel_block(self, data: TaskData, build: BuildResult, work: Path,
-                     walls: list[tuple[int, float, int, float]] | None = None, source: str = "",
-                     verify: bool = True) -> timing.BlockFn:
-        """A timing block of the candidate on the device.
+    def kernel_arm(self, name: str, data: TaskData, build: BuildResult, work: Path,
+                   walls: list[tuple[int, float, int, float]] | None = None, source: str = "",
+                   verify: bool = True) -> timing.Arm:
+        """The timing arm of a built kernel on the device: its blocks, and its start (the runner).
 
         The timed calls rotate through every trial's inputs and the outputs they produced are
         verified after each block, so what was timed is what was checked. Where the device can
@@ -520,12 +527,13 @@ class Evaluator:
         def failed(proc: ProcessResult) -> MobileKernelError:
             return MobileKernelError("kernel " + proc.describe(limits) + " during timing")
 
-        def run_block(warmup: int, iterations: int) -> tuple[float, float]:
-            """Run one block; returns (CPU seconds, wall seconds) the parent measured."""
+        def start() -> None:
+            """Start the serving runner (it runs and checks every trial before it says ready)."""
             nonlocal server, serving
-            plan.warmup, plan.iterations = warmup, iterations
             if serving and server is None:
                 plan.serve = True
+                # a spec with timing (each served block then says its own warm-up and size)
+                plan.iterations = max(plan.iterations, 1)
                 server = self.device.serve(binary, work, self.target.write_spec(work, plan), limits)
                 if server is None:
                     serving, plan.serve = False, False
@@ -534,11 +542,16 @@ class Evaluator:
                     end = server.expect("ready")
                     if end is not None:
                         raise failed(end)
+
+        def run_block(warmup: int, iterations: int) -> tuple[float, float]:
+            """Run one block; returns (CPU seconds, wall seconds) the parent measured."""
+            plan.warmup, plan.iterations = warmup, iterations
+            start()
             if server is not None:
                 nonce = secrets.randbits(48)
-                cpu0, start = server.cpu_ns(), time.perf_counter()
+                cpu0, began = server.cpu_ns(), time.perf_counter()
                 end = server.expect(f"done {nonce}", send=f"block {nonce} {warmup} {iterations}")
-                wall = time.perf_counter() - start
+                wall = time.perf_counter() - began
                 if end is not None:
                     raise failed(end)
                 cpu1 = server.cpu_ns()
@@ -576,7 +589,7 @@ class Evaluator:
                 walls.append((iterations, spent, int(timing_json.get("total_ns") or sum(samples)), wall))
             return samples
 
-        return block
+        return timing.Arm(name, block, start=start)
 
     def _plan(self, data: TaskData, work: Path, trials: Any, source: str = "") -> RunPlan:
         """Copy the trial inputs into the work dir; the runner sees only relative paths.

@@ -15,6 +15,7 @@ Optional module-level metadata in a task file:
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import importlib.util
 import json
@@ -171,6 +172,7 @@ def materialize(ref: TaskRef, cache: Cache, seeds: tuple[int, ...] = DEFAULT_SEE
     return data
 
 
+@functools.cache  # a metadata lookup is ~1 ms, and cache keys ask for it per task
 def _version(dist: str) -> str:
     try:
         return importlib.metadata.version(dist)

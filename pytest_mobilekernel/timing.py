@@ -28,6 +28,15 @@ class Arm:
     block: BlockFn
     iterations: int = 0
     blocks: list[list[int]] = field(default_factory=list)
+    # Set-up that is not measurement (starting a runner process and its untimed checks): callers
+    # run it through start() before they take the device for timing, not while holding it.
+    start: Callable[[], None] | None = None
+
+
+def start(arms: list[Arm]) -> None:
+    for arm in arms:
+        if arm.start is not None:
+            arm.start()
 
 
 def calibrate(arm: Arm, block_ms: float, warmup: int = 2, max_iterations: int = 5000) -> None:

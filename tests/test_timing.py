@@ -39,3 +39,23 @@ def test_interleave_alternates_order_and_calibrates() -> None:
     assert calls[2:] == ["a", "b", "b", "a", "a", "b", "b", "a"]  # after one calibration call each
     assert a.iterations == 1000 and b.iterations == 10  # ~1 ms per block
     assert len(a.blocks) == 4 and len(a.blocks[0]) == 1000
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 10, 2401])
+def test_sample_stats_match_pytest_benchmark(n: int) -> None:
+    """The numpy statistics fed to pytest-benchmark are its own definitions, to rounding."""
+    from pytest_benchmark.stats import Stats
+
+    from pytest_mobilekernel.benchjson import SampleStats
+
+    rng = np.random.default_rng(n)
+    data = list(rng.lognormal(-11, 0.5, n))  # seconds, skewed like latencies
+    ours, theirs = SampleStats(), Stats()
+    ours.data, theirs.data = list(data), list(data)
+    a, b = theirs.as_dict(), ours.as_dict()
+    assert a.keys() == b.keys()
+    for key in a:
+        if isinstance(a[key], float):
+            assert b[key] == pytest.approx(a[key], rel=1e-12, abs=0), key
+        else:
+            assert b[key] == a[key], key
