@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-# Workers for the benchmark; timing is exclusive per device whatever this is.
+# Workers for the benchmark: under xdist each worker times on its own CPU (a timing lane, see
+# docs/timing.md); BENCH_ARGS=--mk-timing-lanes=1 makes every timing exclusive on the machine.
 BENCH_WORKERS ?= 2
 TEST_WORKERS ?= 2
 
