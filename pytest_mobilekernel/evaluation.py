@@ -373,10 +373,11 @@ class Evaluator:
         result = self._memo(ref, "speed", lambda: self._speed(ref, props))
         gate = self.settings.baseline
         if gate is not None and result.status == "passed":
-            why = gate.speed_regression(ref.id, result.props.get("speedup"), result.props.get("speedup_torch"))
-            if why:
-                result.props["failure"] = why
-                return StageResult("speed", "failed", why, result.props)
+            check = gate.speed_check(ref.id, result.props)
+            result.props["gate"] = check.failure or check.note
+            if check.failure:
+                result.props["failure"] = check.failure
+                return StageResult("speed", "failed", check.failure, result.props)
         return result
 
     def _speed(self, ref: TaskRef, props: dict[str, Any]) -> StageResult:

@@ -31,6 +31,7 @@ class TaskOutcome:
     mnn_matches: bool | None = None  # does MNN's own kernel reproduce PyTorch on this task?
     device: str = ""
     baseline: str = ""
+    gate: str = ""  # --mk-baseline: what the CI gate compared, or why it did not
     n_samples: int | None = None  # oneshot: samples drawn, and how many were correct
     n_correct: int | None = None
     tokens: int = 0

@@ -145,7 +145,9 @@ def _baseline(config: pytest.Config) -> Baseline | None:
     if not path:
         return None
     try:
-        return Baseline.load(Path(path), config.getoption("mk_max_slowdown") / 100)
+        gate = Baseline.load(Path(path), config.getoption("mk_max_slowdown") / 100)
+        gate.check_run(config.getoption("target"), config.getoption("mk_threads"))
+        return gate
     except MobileKernelError as exc:
         raise pytest.UsageError(str(exc)) from None
 

@@ -62,6 +62,10 @@ def render(outcomes: list[TaskOutcome], run: dict[str, Any]) -> list[str]:
     if differs:
         lines.append(f"{differs} task(s) where MNN's own kernel does not reproduce PyTorch within the task's "
                      "tolerance: their speedup compares against a kernel that is itself wrong")
+    ungated = [o for o in outcomes if o.gate.startswith("not ")]
+    if ungated:
+        lines.append(f"{len(ungated)} task(s) not gated against --mk-baseline (e.g. {ungated[0].task}: "
+                     f"{ungated[0].gate}); see gate in the results")
     for k, v in total.pass_at.items():
         lines.append(f"pass@{k} (unbiased, over samples): {100 * v:.1f}%")
     if total.tokens:

@@ -74,6 +74,7 @@ class ResultsCollector:
                     o.mnn_matches = r.get("mnn_matches")
                     o.baseline = r.get("baseline", "")
                     o.device = r.get("device", "")
+                o.gate = r.get("gate", "")
         return sorted(tasks.values(), key=lambda o: o.task)
 
     def write(self, path: Path, run_info: dict[str, Any]) -> dict[str, Any]:
