@@ -20,7 +20,6 @@ from typing import Any
 
 from .errors import MobileKernelError
 
-
 ARM_NAMES = {"mnn": "MNN", "mnn-device": "MNN on the device", "mnn-tree": "MNN's original kernel (tree)",
              "reference-kernel": "the reference kernel"}
 

@@ -140,7 +140,8 @@ def build_launcher(cache: Any) -> Path | None:
     try:
         launcher = cache.get_or_create("tools", key, create) / "mk-sandbox"
         # it must also run from there (a noexec cache mount would fail every launch otherwise)
-        probe = subprocess.run([str(launcher), "10", "256", "16", "1", "0", "-1", "--", shutil.which("true") or "/bin/true"],
+        true = shutil.which("true") or "/bin/true"
+        probe = subprocess.run([str(launcher), "10", "256", "16", "1", "0", "-1", "--", true],
                                capture_output=True, stdin=subprocess.DEVNULL, timeout=30)
         return launcher if probe.returncode == 0 else None
     except (subprocess.SubprocessError, OSError):
