@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import timing
-from .errors import MobileKernelError
+from .errors import DeviceLost, MobileKernelError
 
 if TYPE_CHECKING:
     from .evaluation import Evaluator, StageResult
@@ -66,6 +66,7 @@ def mnn_runner_block(ev: Evaluator, data: TaskData, runner: Path, work: Path, mo
                 "--threads", str(ev.settings.threads), *inputs]
         proc = ev.device.run(runner, work, argv, ev.limits)
         if not proc.ok:
+            ev.device_gone(proc)
             raise BaselineFailed(f"MNN runner {runner.name} {proc.describe(ev.limits)}")
         samples = parse_samples(proc.stdout)
         if samples is None or len(samples) != iterations:
@@ -125,7 +126,7 @@ def _guard(block: timing.BlockFn) -> timing.BlockFn:
     def guarded(warmup: int, iterations: int) -> list[int]:
         try:
             return block(warmup, iterations)
-        except BaselineFailed:
+        except (BaselineFailed, DeviceLost):
             raise
         except MobileKernelError as exc:
             raise BaselineFailed(f"reference kernel: {exc}") from None
@@ -163,6 +164,8 @@ def speed_on_device(ev: Evaluator, ref: TaskRef, props: dict[str, Any]) -> Stage
                     arms[0].blocks.clear()
                     walls.clear()
                     timing.interleave(arms, ev.settings.blocks, ev.settings.block_ms)
+        except DeviceLost:
+            raise
         except MobileKernelError as exc:
             return StageResult("speed", "failed", str(exc), props)
     by_name = {a.name: a for a in arms}

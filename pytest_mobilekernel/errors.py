@@ -19,3 +19,8 @@ class DeviceError(MobileKernelError):
 
 class AgentError(MobileKernelError):
     """The agent could not produce a kernel."""
+
+
+class DeviceLost(DeviceError):
+    """The device went away while a kernel was on it: not the kernel's doing. The evaluator moves
+    to another ``--device`` and runs the stage again (or gives the item this one line)."""

@@ -29,8 +29,8 @@ from . import sandbox, timing
 from .agents import AgentSettings, KernelCandidate, get_agent_class
 from .cache import Cache
 from .devicelock import DeviceLock
-from .devices import get_device
-from .errors import MobileKernelError, TaskError
+from .devices import DeviceFailure, get_device
+from .errors import DeviceError, DeviceLost, MobileKernelError, TaskError
 from .sandbox import LimitedServer, Limits, ProcessResult
 from .targets import BuildResult, RunPlan, get_target
 from .tasks import DEFAULT_SEEDS, TaskData, TaskRef, build_model, load_module, make_inputs, materialize
@@ -146,6 +146,8 @@ class Evaluator:
         self._kernels: dict[TaskRef, KernelCandidate] = {}
         self._data: dict[TaskRef, TaskData] = {}
         self._closers: dict[Path, list[Any]] = {}
+        self._lost: dict[str, str] = {}  # devices that went away in this process, and why
+        self._moved_to = ""  # after a failover: which device was lost and where the run went on
         # timing runs: the same limits, pinned to one core shared by every arm
         self.timing_limits = dataclasses.replace(self.limits, cpu=self.timing_cpu)
 
@@ -179,6 +181,8 @@ class Evaluator:
         if ref not in self._kernels:
             try:
                 self._kernels[ref] = self.agent.generate(ref, self)
+            except DeviceLost:
+                raise  # the agent's feedback came from a vanished device: generate again elsewhere
             except MobileKernelError as exc:
                 self._kernels[ref] = exc  # type: ignore[assignment] - remembered, re-raised below
         kernel = self._kernels[ref]
@@ -203,6 +207,7 @@ class Evaluator:
                 plan = self._plan(data, work, trials=range(len(data.trials)), source=source)
                 proc = self.device.run(build.binary, work, self.target.write_spec(work, plan), self.limits)
                 if not proc.ok:
+                    self.device_gone(proc)
                     msg = "kernel " + proc.describe(self.limits)
                     return Feedback(True, "built", build.diagnostics, False, msg, msg)
                 verdict = verify_trials(
@@ -231,6 +236,8 @@ class Evaluator:
                     timing.start(arms)
                 with self.lock.exclusive():
                     timing.interleave(arms, blocks, block_ms)
+            except DeviceLost:
+                raise
             except (MobileKernelError, mnn.MNNUnavailable) as exc:
                 return Feedback(True, "built", build.diagnostics, False, str(exc), str(exc))
             finally:
@@ -276,16 +283,64 @@ class Evaluator:
 
     # -- stages --------------------------------------------------------------------------------
     def run(self, ref: TaskRef, stage: str) -> StageResult:
+        while True:
+            try:
+                return self._run(ref, stage)
+            except DeviceLost as exc:
+                # nothing of this stage was stored; on another device it runs again from the start
+                moved = self._failover(str(exc))
+                if not moved:
+                    props = self.base_props(ref, stage)
+                    props["failure"] = f"kernel {exc}"
+                    return StageResult(stage, "failed", f"kernel {exc}", props)
+                self._moved_to = moved
+
+    def _run(self, ref: TaskRef, stage: str) -> StageResult:
         try:
             # Generation first, outside the device lock: LLM agents evaluate candidates themselves
             # and take the lock's shared or exclusive side step by step.
             self.kernel(ref)
+        except DeviceLost:
+            raise
         except MobileKernelError:
             pass  # the compile stage reports it
         if stage == "speed":
-            return self.speed(ref)
-        with self.lock.shared():
-            return self.compile(ref) if stage == "compile" else self.correctness(ref)
+            result = self.speed(ref)
+        else:
+            with self.lock.shared():
+                result = self.compile(ref) if stage == "compile" else self.correctness(ref)
+        if self._moved_to:
+            result.props["failover"] = self._moved_to
+        return result
+
+    def device_gone(self, proc: ProcessResult) -> None:
+        """Raise DeviceLost when a device failure means the device itself went away."""
+        if not isinstance(proc, DeviceFailure):
+            return
+        try:
+            self.device.check_present()
+        except DeviceError:
+            self._lost[self.device.name] = proc.describe()
+            raise DeviceLost(proc.describe()) from None
+
+    def _failover(self, reason: str) -> str:
+        """Lease another ``--device`` that answers (same kind, so every build is reused); returns a
+        line saying so, or "" when none is left."""
+        lost = self.device.name
+        self._lost.setdefault(lost, reason)
+        for spec in self.settings.devices:
+            if spec in self._lost or spec == lost:
+                continue
+            try:
+                device = get_device(spec, **self.settings.device_options)
+                device.check()
+            except MobileKernelError as exc:
+                self._lost[spec] = str(exc)
+                continue
+            self.device = device
+            self.lock = DeviceLock(self.settings.cache_dir / "locks", device.lock_name())
+            return f"{lost} lost ({reason}); continued on {device.name}"
+        return ""
 
     def compile(self, ref: TaskRef) -> StageResult:
         return self._memo(ref, "compile", lambda: self._compile(ref))
@@ -346,6 +401,7 @@ class Evaluator:
             assert build.binary is not None
             proc = self.device.run(build.binary, work, argv, self.limits)
             if not proc.ok:
+                self.device_gone(proc)
                 return StageResult("correctness", "failed", "kernel " + proc.describe(self.limits), props)
             verdict = verify_trials(
                 [([work / o for o in outs], [Path(r) for r in trial.references])
@@ -434,6 +490,8 @@ class Evaluator:
                         walls.clear()
                         timing.interleave(arms, self.settings.blocks, self.settings.block_ms,
                                           on_block=lambda: busy.append(timing.busy_processes()))
+            except DeviceLost:
+                raise
             except MobileKernelError as exc:
                 return StageResult("speed", "failed", str(exc), props)
             finally:
@@ -457,6 +515,8 @@ class Evaluator:
                 with self.lock.exclusive():
                     timing.interleave(arms, self.settings.blocks, self.settings.block_ms,
                                       on_block=lambda: busy.append(timing.busy_processes()))
+            except DeviceLost:
+                raise
             except MobileKernelError as exc:
                 return StageResult("speed", "failed", str(exc), props)
             # does MNN's original kernel reproduce PyTorch? (its runner wrote the trials' outputs)
@@ -526,6 +586,7 @@ class Evaluator:
         serving = True
 
         def failed(proc: ProcessResult) -> MobileKernelError:
+            self.device_gone(proc)
             return MobileKernelError("kernel " + proc.describe(limits) + " during timing")
 
         def start() -> None:

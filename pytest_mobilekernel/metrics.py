@@ -32,6 +32,7 @@ class TaskOutcome:
     device: str = ""
     baseline: str = ""
     gate: str = ""  # --mk-baseline: what the CI gate compared, or why it did not
+    failover: str = ""  # a device went away before this task ran: which, and where it ran instead
     n_samples: int | None = None  # oneshot: samples drawn, and how many were correct
     n_correct: int | None = None
     tokens: int = 0

@@ -62,6 +62,8 @@ def render(outcomes: list[TaskOutcome], run: dict[str, Any]) -> list[str]:
     if differs:
         lines.append(f"{differs} task(s) where MNN's own kernel does not reproduce PyTorch within the task's "
                      "tolerance: their speedup compares against a kernel that is itself wrong")
+    for line in sorted({o.failover for o in outcomes if o.failover}):
+        lines.append(f"device failover: {line}")
     ungated = [o for o in outcomes if o.gate.startswith("not ")]
     if ungated:
         lines.append(f"{len(ungated)} task(s) not gated against --mk-baseline (e.g. {ungated[0].task}: "

@@ -54,6 +54,7 @@ class ResultsCollector:
                 o.device = r["device"]
             o.statuses[stage] = status
             o.messages[stage] = r.get("message", "")
+            o.failover = r.get("failover") or o.failover
             if stage == "compile":
                 o.compiled = status == "passed"
                 o.n_samples, o.n_correct = r.get("n_samples"), r.get("n_correct")

@@ -336,6 +336,25 @@ def test_adb_device_disconnecting_mid_run(run_bench, peer) -> None:
 
 
 @needs_arm
+def test_a_phone_lost_mid_run_hands_its_work_to_another(run_bench, peer) -> None:
+    """Two phones, one goes away after a few pushes: its worker moves to the other phone and runs
+    the interrupted stage again there, so no kernel is failed for the device's sake."""
+    peer.add_device("emu-1", vanish_after_sends=3)
+    peer.add_device("emu-2")
+    run = run_bench("--device=adb:emu-1", "--device=adb:emu-2", f"--adb-port={peer.port}", "-n", "2",
+                    "-k", "Relu or IsNaN or Abs or Neg", *FAST_SPEED)
+    assert run.returncode == 0, run.output[-3000:]
+    items = run.items()
+    assert all(r["status"] == "passed" for r in items.values()), {k: r["message"] for k, r in items.items()}
+    moved = {r["failover"] for r in items.values() if r.get("failover")}
+    assert len(moved) == 1, items
+    line = moved.pop()
+    assert line.startswith("adb:emu-1 lost (not run: adb device emu-1 ") and line.endswith("continued on adb:emu-2")
+    assert "device failover: adb:emu-1 lost" in run.output
+    assert {r["device"] for r in items.values() if r.get("failover")} == {"adb:emu-2"}
+
+
+@needs_arm
 def test_adb_desk_of_phones_reports_per_device(run_bench, peer) -> None:
     peer.add_device("emu-1")
     peer.add_device("emu-2")

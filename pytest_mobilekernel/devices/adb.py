@@ -192,6 +192,9 @@ class AdbDevice(Device):
         if why:
             raise DeviceError(why)
 
+    def check_present(self) -> None:
+        self.resolve_serial()  # asks the adb server afresh (check() uses the probe of this process)
+
     def lock_name(self) -> str:
         if self.serial is None:
             try:

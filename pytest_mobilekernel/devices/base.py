@@ -59,6 +59,10 @@ class Device(ABC):
         """Raise DeviceError (one line, with the fix) when runner binaries cannot run here."""
         return None
 
+    def check_present(self) -> None:
+        """Raise DeviceError when the device is no longer there (asked after a device failure)."""
+        return None
+
     def lock_name(self) -> str:
         """Name of the cross-process lock that serialises timing on this device."""
         return self.name.replace(":", "_").replace("/", "_")

@@ -3,7 +3,8 @@
 ``--device`` may be given several times (a desk of phones): xdist worker ``gwN`` leases device
 ``N mod len(devices)`` for the whole run (static leasing: simple, and a device is never shared by
 two workers unless there are more workers than devices, in which case the per-device lock still
-keeps one timing at a time on it). Run with ``-n`` at least the number of devices.
+keeps one timing at a time on it). Run with ``-n`` at least the number of devices. A worker whose
+device goes away moves to another one that answers (``Evaluator._failover``).
 """
 
 from __future__ import annotations
