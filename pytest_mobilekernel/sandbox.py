@@ -88,6 +88,16 @@ def _last_line(text: str) -> str:
 
 
 def _limit_child(limits: Limits) -> None:  # runs in the child between fork and exec
+    # As the launcher does: a limit that cannot be set ends the child with 126 and a line on its
+    # stderr (an exception here would surface in the parent as a bare SubprocessError instead).
+    try:
+        _apply_limits(limits)
+    except BaseException as exc:  # noqa: BLE001 - anything: the child must not run unlimited
+        os.write(2, f"mk-sandbox: cannot apply the limits: {exc}\n".encode())
+        os._exit(126)
+
+
+def _apply_limits(limits: Limits) -> None:
     mb = 1024 * 1024
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * mb, limits.memory_mb * mb))

@@ -132,3 +132,11 @@ def test_sandbox_missing_program_fails_like_popen(tmp_path, launch) -> None:
         run_limited([str(tmp_path / "no-such-runner")], cwd=tmp_path, limits=Limits())
     with pytest.raises(FileNotFoundError):
         LimitedServer(["no-such-program-on-path"], cwd=tmp_path, limits=Limits())
+
+
+def test_sandbox_limit_that_cannot_be_set_is_a_verdict(tmp_path, launch) -> None:
+    """A CPU that does not exist cannot be pinned: the child never runs, the run says why."""
+    res = run_limited([sys.executable, "-c", "print('ran')"], cwd=tmp_path, limits=Limits(cpu=4095))
+    assert not res.ok and res.returncode == 126 and "ran" not in res.stdout
+    why = res.describe()
+    assert why.startswith("exited with code 126: mk-sandbox: cannot") and "Invalid argument" in why, why
