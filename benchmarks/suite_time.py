@@ -22,9 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(cache: Path, out: Path, args: argparse.Namespace) -> tuple[float, str]:
-    argv = [sys.executable, "-m", "pytest", "-n", str(args.workers), "-p", "no:cacheprovider",
+    # the command `make bench` runs (Makefile), with its own cache and report directories
+    argv = [sys.executable, "-m", "pytest", "-n", str(args.workers), "-p", "no:cacheprovider", "--benchmark-quiet",
             f"--mk-cache-dir={cache}", f"--mk-results={out / 'results.json'}", f"--mk-report={out}",
-            f"--mk-timing-lanes={args.lanes}", "-q", *args.pytest_args]
+            f"--mk-timing-lanes={args.lanes}", *args.pytest_args]
     start = time.perf_counter()
     proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - start

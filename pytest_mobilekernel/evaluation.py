@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from . import sandbox, timing
+from . import roofline, sandbox, timing
 from .agents import AgentSettings, KernelCandidate, get_agent_class
 from .cache import Cache
 from .devicelock import DeviceLock
@@ -101,6 +101,9 @@ class Feedback:
     speedup: float | None = None
     bytes: int = 0
     gbps: float | None = None
+    # the device's single-thread bandwidth at this working-set size (roofline.py): the ceiling
+    ceiling_gbps: float | None = None
+    ceiling_bytes: int | None = None
 
     @property
     def verdict(self) -> str:
@@ -248,6 +251,10 @@ class Evaluator:
         if len(arms) > 1:
             fb.mnn_us = timing.latency_ns(arms[1].blocks) / 1e3
             fb.speedup = timing.speedup(arms[1].blocks, arms[0].blocks)
+        try:
+            fb.ceiling_bytes, fb.ceiling_gbps = roofline.ceiling(roofline.measure(self), fb.bytes)
+        except MobileKernelError:
+            pass  # the profile goes without the ceiling
         return fb
 
     def task_data(self, ref: TaskRef) -> TaskData:

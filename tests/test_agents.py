@@ -69,6 +69,8 @@ def test_accelerator_faster_kernel_is_kept(run_bench, tmp_path) -> None:
     assert meta["best_iteration"] == 2 and (d / "kernel.cpp").read_text() == GOOD
     accel = next(r for r in server.requests if r["role"] == "Accelerator")["messages"][1]["content"]
     assert "GB/s" in accel and "µs" in accel
+    # the roofline: the device's measured bandwidth at the kernel's working-set size, and the share reached
+    assert "this device streams about" in accel and "% of it (near 100%: memory-bound" in accel
 
 
 def test_accelerator_slower_kernel_is_not_kept(run_bench, tmp_path) -> None:

@@ -59,3 +59,21 @@ def test_sample_stats_match_pytest_benchmark(n: int) -> None:
             assert b[key] == pytest.approx(a[key], rel=1e-12, abs=0), key
         else:
             assert b[key] == a[key], key
+
+
+def test_roofline_measures_the_device_once_and_maps_working_sets(tmp_path, mk_cache) -> None:
+    from pytest_mobilekernel import roofline
+    from pytest_mobilekernel.evaluation import Evaluator, Settings
+
+    ev = Evaluator(Settings(kernels_dir=tmp_path, cache_dir=mk_cache, session_dir=tmp_path / "s"))
+    levels = roofline.measure(ev)
+    sizes = [s for s, _ in levels]
+    assert sizes == sorted(sizes) and sizes[0] <= 64 << 10 and sizes[-1] >= 64 << 20  # L1 .. DRAM
+    assert all(0.1 < g < 10_000 for _, g in levels), levels
+    runs = list((mk_cache / "bandwidth").rglob("levels.json"))
+    assert roofline.measure(ev) == levels and list((mk_cache / "bandwidth").rglob("levels.json")) == runs
+    assert roofline.ceiling(levels, 1) == levels[0]
+    assert roofline.ceiling(levels, sizes[1]) == levels[1] and roofline.ceiling(levels, sizes[1] + 1) == levels[2]
+    assert roofline.ceiling(levels, 1 << 40) == levels[-1]
+    assert roofline._parse('noise\n{"levels": [[1024, 3.5]]}\n') == [(1024, 3.5)]
+    assert roofline._parse('{"levels": [[1024, 0]]}') is None and roofline._parse("crashed") is None

@@ -22,7 +22,9 @@ class Accelerator:
 
     def plan(self, kernel: str, feedback: Any, memory: Memory) -> dict[str, Any]:
         perf = {"latency_us": feedback.latency_us or 0.0, "mnn_us": feedback.mnn_us, "speedup": feedback.speedup,
-                "bytes": feedback.bytes, "gbps": feedback.gbps or 0.0}
+                "bytes": feedback.bytes, "gbps": feedback.gbps or 0.0,
+                "ceiling_gbps": getattr(feedback, "ceiling_gbps", None),
+                "ceiling_bytes": getattr(feedback, "ceiling_bytes", None)}
         msgs = messages(self.role, "accelerator.j2", kernel=kernel, perf=perf,
                         attempted=memory.attempted_optimisations(), memory=memory.as_list(), **self.prompt.base())
         reply = self.llm.complete(self.role, msgs)
