@@ -91,11 +91,28 @@ def test_agent_view_reads_the_parameter_table_the_converted_model_names(fake_tre
     assert "op->main_as_Axis()" in v.attributes and "axis:int;" in v.attributes
 
 
-def test_tree_target_on_a_device_other_than_host_is_a_usage_error(run_bench, fake_tree: Path) -> None:
-    run = run_bench("--target=mnn", f"--mnn-root={fake_tree}", "--device=qemu-aarch64", "-m", "compile")
-    assert run.returncode == 4 and "--target=mnn runs on --device=host only" in run.output, run.output
+def test_tree_target_on_a_phone_is_a_usage_error(run_bench, fake_tree: Path) -> None:
+    run = run_bench("--target=mnn", f"--mnn-root={fake_tree}", "--device=adb:emu-1", "-m", "compile")
+    assert run.returncode == 4, run.output
+    assert "--target=mnn runs on --device=host (all stages) and --device=qemu-aarch64" in run.output, run.output
 
 
 def test_tree_target_needs_a_checkout(run_bench, tmp_path: Path) -> None:
     run = run_bench("--target=mnn", f"--mnn-root={tmp_path}", "-m", "compile")
     assert run.returncode == 4 and "not an MNN checkout" in run.output, run.output
+
+
+def test_a_build_dir_of_another_compiler_is_refused(fake_tree: Path, tmp_path: Path) -> None:
+    from pytest_mobilekernel.mnntree.build import TreeBuild
+    from pytest_mobilekernel.toolchain import host_toolchain
+
+    tc = host_toolchain()
+    build = TreeBuild(fake_tree, tmp_path / "build", tc)
+    build.check_compiler()  # not configured yet: nothing to compare
+    (tmp_path / "build").mkdir()
+    cache = tmp_path / "build" / "CMakeCache.txt"
+    cache.write_text(f"CMAKE_BUILD_TYPE:STRING=Release\nCMAKE_CXX_COMPILER:STRING={tc.cxx}\n")
+    build.check_compiler()
+    cache.write_text("CMAKE_CXX_COMPILER:STRING=/usr/bin/aarch64-linux-gnu-g++\n")
+    with pytest.raises(MobileKernelError, match="is configured for /usr/bin/aarch64-linux-gnu-g\\+\\+, and this run"):
+        build.check_compiler()

@@ -2,8 +2,10 @@
 
 For checking ARM/NEON kernels without a phone: the compile and correctness stages run as on a
 device; timings under emulation say nothing about a real core, so the speed stage skips with the
-reason below. binfmt_misc is not needed (qemu is invoked explicitly); the binaries are static
-(see toolchain.aarch64_gnu_toolchain), so no aarch64 sysroot is needed either.
+reason below. binfmt_misc is not needed (qemu is invoked explicitly). The lite target's binaries
+are static (see toolchain.aarch64_gnu_toolchain); the real-MNN target's runner loads libMNN.so, and
+qemu then takes its dynamic loader and libraries from the aarch64 sysroot (``-L``:
+``$QEMU_LD_PREFIX``, else Debian's cross sysroot ``/usr/aarch64-linux-gnu``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,24 @@ QEMU = "qemu-aarch64-static"
 TIMING_REASON = "emulated timings are not meaningful"
 # qemu's own translator and code cache live in the same address space as the guest program
 QEMU_MEMORY_OVERHEAD_MB = 512
+SYSROOT = "/usr/aarch64-linux-gnu"
+PT_INTERP = 3
+
+
+def dynamic_loader(path: Path) -> bool:
+    """Does this ELF64 little-endian binary ask for a dynamic loader (a PT_INTERP header)?"""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(64)
+            if len(head) < 64 or head[:4] != b"\x7fELF" or head[4] != 2 or head[5] != 1:
+                return False
+            phoff = int.from_bytes(head[0x20:0x28], "little")
+            size, count = int.from_bytes(head[0x36:0x38], "little"), int.from_bytes(head[0x38:0x3A], "little")
+            f.seek(phoff)
+            table = f.read(size * count)
+    except OSError:
+        return False
+    return any(int.from_bytes(table[i * size:i * size + 4], "little") == PT_INTERP for i in range(count))
 
 
 class QemuDevice(Device):
@@ -53,7 +73,16 @@ class QemuDevice(Device):
                           memory_mb=limits.memory_mb + QEMU_MEMORY_OVERHEAD_MB,
                           max_open_files=limits.max_open_files, max_file_mb=limits.max_file_mb,
                           isolate_network=limits.isolate_network)
-        return run_limited([qemu, str(binary), *args], cwd=workdir, limits=emulated)
+        prefix: list[str] = []
+        if dynamic_loader(binary):
+            sysroot = os.environ.get("QEMU_LD_PREFIX") or SYSROOT
+            if not os.path.isdir(sysroot):
+                return DeviceFailure(None, "", "", 0.0, reason=(
+                    f"not run: {binary.name} is dynamically linked and qemu needs an aarch64 sysroot for its "
+                    f"loader and libraries: apt-get install g++-aarch64-linux-gnu (gives {SYSROOT}) or set "
+                    "QEMU_LD_PREFIX"))
+            prefix = ["-L", sysroot]
+        return run_limited([qemu, *prefix, str(binary), *args], cwd=workdir, limits=emulated)
 
     def describe(self) -> dict[str, str]:
         return {"device": self.name, "arch": "aarch64", "emulator": self._qemu or self._wanted}

@@ -82,6 +82,24 @@ class TreeBuild:
             raise MobileKernelError(f"cmake could not configure {self.root}: {proc.describe()} "
                                     f"(log: {self.build_dir}/CMakeFiles/CMakeOutput.log)")
 
+    def check_compiler(self) -> None:
+        """A configured build directory compiles with one compiler for good: refuse another one
+        (``--mnn-build-dir`` of a host build given to an aarch64 run, say) instead of linking
+        objects of two architectures."""
+        try:
+            cache = (self.build_dir / "CMakeCache.txt").read_text(errors="replace")
+        except OSError:
+            return
+        for line in cache.splitlines():
+            if line.startswith("CMAKE_CXX_COMPILER:"):
+                configured = line.split("=", 1)[1].strip()
+                if configured and os.path.realpath(configured) != os.path.realpath(self.toolchain.cxx):
+                    raise MobileKernelError(
+                        f"MNN build directory {self.build_dir} is configured for {configured}, and this run builds "
+                        f"with {self.toolchain.cxx} ({self.toolchain.name}): give a build directory of its own "
+                        "(--mnn-build-dir) or none (one per toolchain is kept in the cache)")
+                return
+
     def ninja(self, target: str = "MNN") -> ProcessResult:
         return self._run(["ninja", "-j", str(os.cpu_count() or 2), target])
 

@@ -112,6 +112,7 @@ class MNNTreeTarget(Target):
                 build = self._tree_build(tc, cache)
                 if not build.configured():
                     build.configure()
+                build.check_compiler()
                 proc = build.ninja()
                 if not proc.ok:
                     raise MobileKernelError(f"the unmodified MNN tree does not build: {proc.describe()} "
