@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,6 +29,9 @@ pytestmark = [
                                             "to test --target=mnn"),
 ]
 BUILD_DIR = os.environ.get("MNN_BUILD_DIR") or str(default_root() / "mnn-build-tests")
+# the aarch64 cross build for --device=qemu-aarch64 (its first build takes minutes too)
+BUILD_DIR_AARCH64 = os.environ.get("MNN_BUILD_DIR_AARCH64") or str(default_root() / "mnn-build-tests-aarch64")
+HAVE_ARM = bool(shutil.which("aarch64-linux-gnu-g++") and shutil.which("qemu-aarch64-static"))
 LAYERNORM = "source/backend/cpu/CPULayerNorm.cpp"
 LAYERNORM_TASK = str(ROOT / "bench_tasks" / "Normalization" / "LayerNorm.py")
 
@@ -43,10 +47,10 @@ def tree_state(root: Path) -> dict[str, str]:
     return state
 
 
-def bench_cmd(cache: Path, results: Path, *args: str) -> list[str]:
+def bench_cmd(cache: Path, results: Path, *args: str, build_dir: str = BUILD_DIR) -> list[str]:
     """A benchmark run on the tree; args: pytest arguments (task paths: bench_tasks/<Category>/<Task>.py)."""
     return [sys.executable, "-m", "pytest", "--target=mnn", f"--mnn-root={MNN_ROOT}",
-            f"--mnn-build-dir={BUILD_DIR}", "--kernels-label=reference-mnn", f"--mk-cache-dir={cache}",
+            f"--mnn-build-dir={build_dir}", "--kernels-label=reference-mnn", f"--mk-cache-dir={cache}",
             f"--mk-results={results}", "-p", "no:cacheprovider", "-q", "--mk-blocks=3", *args]
 
 
@@ -78,6 +82,33 @@ def test_reference_kernels_build_verify_and_time_on_the_tree(clean_tree: Path, t
         assert r["status"] == "passed", r
         if r["stage"] == "speed":  # timed against MNN's original kernel, built from the same tree
             assert r["baseline"] == "mnn-tree" and r["speedup"] > 0 and r["mnn_us"] > 0, r
+    assert tree_state(clean_tree) == before
+
+
+@pytest.mark.skipif(not HAVE_ARM, reason="needs g++-aarch64-linux-gnu and qemu-user-static")
+def test_reference_kernels_are_checked_on_arm_under_qemu(clean_tree: Path, tmp_path: Path) -> None:
+    """The same kernels, MNN cross-built for aarch64 (its NEON code paths): compile and correctness
+    under qemu with the cross sysroot; speed skips (emulated timings mean nothing)."""
+    import json
+
+    before = tree_state(clean_tree)
+    results = tmp_path / "results.json"
+    tasks = [str(ROOT / "bench_tasks" / t) for t in ("Normalization/LayerNorm.py", "Activation/Softmax.py",
+                                                     "Tensor/Where_broadcast.py", "Matrix/Det_2d.py",
+                                                     "Tensor/TopK_dim0.py")]
+    proc = subprocess.run(bench_cmd(tmp_path / "cache", results, "--device=qemu-aarch64", *tasks,
+                                    build_dir=BUILD_DIR_AARCH64),
+                          capture_output=True, text=True, timeout=5400, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    items = json.loads(results.read_text())["items"]
+    assert {r["task"] for r in items} == {"Normalization/LayerNorm", "Activation/Softmax", "Tensor/Where_broadcast",
+                                          "Matrix/Det_2d", "Tensor/TopK_dim0"}
+    for r in items:
+        assert r["device"] == "qemu-aarch64", r
+        if r["stage"] == "speed":
+            assert r["status"] == "skipped" and "emulated timings are not meaningful" in r["message"], r
+        else:
+            assert r["status"] == "passed", r
     assert tree_state(clean_tree) == before
 
 
