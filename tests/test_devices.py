@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, FAST_SPEED, ROOT
-from pytest_mobilekernel.devices import DeviceFailure, device_for_worker, get_device
-from pytest_mobilekernel.devices.adb import AdbDevice, elf_machine
+from pytest_mobilekernel.devices import DeviceFailure, device_for_worker, elf, get_device
+from pytest_mobilekernel.devices.adb import AdbDevice
 from pytest_mobilekernel.errors import DeviceError, ToolchainError
 from pytest_mobilekernel.sandbox import Limits
 from pytest_mobilekernel.toolchain import toolchain_for
@@ -110,7 +110,7 @@ def test_aarch64_build_is_static_with_its_own_pch(mk_cache) -> None:
     build = target.build(source, arm, cache)
     assert build.ok, build.log
     assert (target.sdk_artifacts(arm, cache) / "mk_sdk_pch.hpp.gch").exists()
-    assert elf_machine(build.binary) == "aarch64"
+    assert elf.machine(build.binary) == "aarch64" and not elf.needs_loader(build.binary)  # static
     head = build.binary.read_bytes()[:64]
     # no PT_INTERP: statically linked (no dynamic loader needed on the phone)
     assert b"/lib/ld-linux-aarch64" not in build.binary.read_bytes()[:4096], head

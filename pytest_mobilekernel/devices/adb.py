@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ..errors import DeviceError
 from ..sandbox import Limits, ProcessResult
+from . import elf
 from .base import Device, DeviceFailure
 
 REMOTE_ROOT = "/data/local/tmp"
@@ -38,7 +39,6 @@ SHELL_GRACE = 15.0
 TRANSFER_TIMEOUT = 120.0
 # exit status of `timeout`: 124 (timed out, TERM) or 128+9 (killed with -s KILL)
 TIMEOUT_CODES = (124, 137)
-ELF_MACHINES = {3: "x86", 40: "arm", 62: "x86-64", 183: "aarch64", 243: "riscv"}
 ABI_OF_MACHINE = {"aarch64": "arm64-v8a", "arm": "armeabi-v7a", "x86-64": "x86_64", "x86": "x86"}
 OUTPUT_LIMIT = 65536
 
@@ -75,20 +75,6 @@ class DeviceInfo:
             return (f"adb device {self.serial} ({abis}) reports no ASIMD/NEON in /proc/cpuinfo "
                     f"(features: {' '.join(self.features)}): armv8-a runner binaries need it")
         return ""
-
-
-def elf_machine(path: Path) -> str | None:
-    """The architecture in an ELF header ('aarch64', 'x86-64', ...), None when not ELF."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(20)
-    except OSError:
-        return None
-    if len(head) < 20 or head[:4] != b"\x7fELF":
-        return None
-    order = "little" if head[5] == 1 else "big"
-    machine = int.from_bytes(head[18:20], order)
-    return ELF_MACHINES.get(machine, f"machine {machine}")
 
 
 class AdbDevice(Device):
@@ -221,7 +207,7 @@ class AdbDevice(Device):
         why = info.incompatibility()
         if why:
             return _failure(f"not run: {why}")
-        machine = elf_machine(binary)
+        machine = elf.machine(binary)
         if machine is not None and machine != "aarch64":
             return _failure(f"not run: {binary.name} is a {machine} binary and adb device {info.serial} is "
                             f"{','.join(info.abilist) or info.machine}: it cannot run there "

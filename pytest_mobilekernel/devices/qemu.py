@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import DeviceError
 from ..sandbox import Limits, ProcessResult, run_limited
+from . import elf
 from .base import Device, DeviceFailure
 
 QEMU = "qemu-aarch64-static"
@@ -23,23 +24,6 @@ TIMING_REASON = "emulated timings are not meaningful"
 # qemu's own translator and code cache live in the same address space as the guest program
 QEMU_MEMORY_OVERHEAD_MB = 512
 SYSROOT = "/usr/aarch64-linux-gnu"
-PT_INTERP = 3
-
-
-def dynamic_loader(path: Path) -> bool:
-    """Does this ELF64 little-endian binary ask for a dynamic loader (a PT_INTERP header)?"""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(64)
-            if len(head) < 64 or head[:4] != b"\x7fELF" or head[4] != 2 or head[5] != 1:
-                return False
-            phoff = int.from_bytes(head[0x20:0x28], "little")
-            size, count = int.from_bytes(head[0x36:0x38], "little"), int.from_bytes(head[0x38:0x3A], "little")
-            f.seek(phoff)
-            table = f.read(size * count)
-    except OSError:
-        return False
-    return any(int.from_bytes(table[i * size:i * size + 4], "little") == PT_INTERP for i in range(count))
 
 
 class QemuDevice(Device):
@@ -74,7 +58,7 @@ class QemuDevice(Device):
                           max_open_files=limits.max_open_files, max_file_mb=limits.max_file_mb,
                           isolate_network=limits.isolate_network)
         prefix: list[str] = []
-        if dynamic_loader(binary):
+        if elf.needs_loader(binary):
             sysroot = os.environ.get("QEMU_LD_PREFIX") or SYSROOT
             if not os.path.isdir(sysroot):
                 return DeviceFailure(None, "", "", 0.0, reason=(
