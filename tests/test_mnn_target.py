@@ -112,6 +112,41 @@ def test_reference_kernels_are_checked_on_arm_under_qemu(clean_tree: Path, tmp_p
     assert tree_state(clean_tree) == before
 
 
+def test_a_kernel_that_skips_repeated_work_is_caught_while_timed(clean_tree: Path, tmp_path: Path) -> None:
+    """A LayerNorm that returns at once when it is given the inputs of its previous call (so most
+    timed calls would do nothing): the checked call of each trial repeats the one before it with
+    the outputs poisoned, so what it leaves unwritten shows."""
+    import json
+    import shutil
+
+    kernels = tmp_path / "kernels"
+    shutil.copytree(ROOT / "kernels_generated" / "reference-mnn" / "Normalization" / "LayerNorm",
+                    kernels / "lazy" / "Normalization" / "LayerNorm")
+    path = kernels / "lazy" / "Normalization" / "LayerNorm" / "kernel.cpp"
+    source = path.read_text()
+    lazy = source.replace(
+        "        float* dst       = outputs[0]->host<float>();\n",
+        "        float* dst       = outputs[0]->host<float>();\n"
+        "        const size_t n = (size_t)mOuter * mInner;\n"
+        "        if (mSeen.size() == n && std::memcmp(mSeen.data(), src, n * sizeof(float)) == 0) return NO_ERROR;\n"
+        "        mSeen.assign(src, src + n);\n", 1)
+    lazy = lazy.replace("private:\n", "private:\n    std::vector<float> mSeen;\n", 1)
+    assert lazy.count("mSeen") == 4
+    path.write_text(lazy)
+    before = tree_state(clean_tree)
+    results = tmp_path / "results.json"
+    cmd = [a for a in bench_cmd(tmp_path / "cache", results, LAYERNORM_TASK) if not a.startswith("--kernels-label")]
+    proc = subprocess.run([*cmd, f"--kernels-dir={kernels}", "--kernels-label=lazy"], capture_output=True, text=True,
+                          timeout=3600, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stdout[-3000:]
+    items = {r["stage"]: r for r in json.loads(results.read_text())["items"]}
+    assert items["compile"]["status"] == "passed", items["compile"]
+    assert items["correctness"]["status"] == "failed", items["correctness"]
+    assert "65536 never written" in items["correctness"]["message"], items["correctness"]
+    assert items["speed"]["status"] == "skipped", items["speed"]  # never timed
+    assert tree_state(clean_tree) == before
+
+
 def test_a_kernel_that_does_not_compile_reports_the_error_in_its_own_file(clean_tree: Path, tmp_path: Path) -> None:
     import json
     import shutil

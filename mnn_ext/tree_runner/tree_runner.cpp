@@ -20,6 +20,7 @@
 #include <fstream>
 #include <memory>
 #include <new>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -168,17 +169,40 @@ int run(const std::string& specPath) {
     };
 
     // One call; returns the ns spent in the timed op types (the callbacks bracket each op).
+    //
+    // Poison: before a call whose outputs are checked, the timed op's output buffers (known from an
+    // earlier call: same session, same memory) are filled with 0xFF bytes (NaN for floats, -1 for
+    // integers), outside the timed region. A kernel that skips work when it sees the inputs it saw
+    // last time, or writes only part of its output, then leaves poison where the lite runner would
+    // catch it too. Skipped when an output shares memory with an input of the op (in-place).
     long long opNs = 0;
     int opCalls    = 0;
+    bool poisonNext = false;
+    std::map<std::string, std::vector<MNN::Tensor*>> opOutputs;  // timed op name -> its outputs
     std::chrono::steady_clock::time_point opStart;
-    MNN::TensorCallBackWithInfo before = [&](const std::vector<MNN::Tensor*>&, const MNN::OperatorInfo* info) {
-        if (timedTypes.count(info->type())) opStart = std::chrono::steady_clock::now();
+    auto overlaps = [](const MNN::Tensor* a, const MNN::Tensor* b) {
+        const uint8_t* pa = a->host<uint8_t>();
+        const uint8_t* pb = b->host<uint8_t>();
+        return pa && pb && pa < pb + b->usize() && pb < pa + a->usize();
+    };
+    MNN::TensorCallBackWithInfo before = [&](const std::vector<MNN::Tensor*>& ins, const MNN::OperatorInfo* info) {
+        if (!timedTypes.count(info->type())) return true;
+        auto known = opOutputs.find(info->name());
+        if (poisonNext && known != opOutputs.end()) {
+            for (MNN::Tensor* out : known->second) {
+                bool inPlace = false;
+                for (const MNN::Tensor* in : ins) inPlace = inPlace || overlaps(in, out);
+                if (!inPlace && out->host<uint8_t>()) std::memset(out->host<uint8_t>(), 0xFF, out->usize());
+            }
+        }
+        opStart = std::chrono::steady_clock::now();
         return true;
     };
-    MNN::TensorCallBackWithInfo after = [&](const std::vector<MNN::Tensor*>&, const MNN::OperatorInfo* info) {
+    MNN::TensorCallBackWithInfo after = [&](const std::vector<MNN::Tensor*>& outs, const MNN::OperatorInfo* info) {
         if (timedTypes.count(info->type())) {
             opNs += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - opStart).count();
             ++opCalls;
+            opOutputs[info->name()] = outs;
         }
         return true;
     };
@@ -192,10 +216,11 @@ int run(const std::string& specPath) {
     // (seen with broadcast Select in 3.6.1: a second run without re-feeding computes on garbage).
     // The copy is outside the timed op; totalNs (whole call, same clock) feeds the parent's cross-check.
     long long totalNs = 0;
-    auto call = [&](size_t t) -> long long {
+    auto call = [&](size_t t, bool poison) -> long long {
         const auto start = std::chrono::steady_clock::now();
         useSet(t);
         opNs = 0;
+        poisonNext = poison;
         auto code = net->runSessionWithCallBackInfo(session, before, after, true);
         if (code != MNN::NO_ERROR) fail(6, "runSession returned error " + std::to_string((int)code));
         totalNs += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
@@ -215,7 +240,8 @@ int run(const std::string& specPath) {
                 fail(3, "the model never ran the timed op type (MNN ran: " + names + ")");
             }
         }
-        call(t);
+        call(t, false);  // learns the op's output buffers
+        call(t, true);   // the checked call: the outputs poisoned first
         writeOutputs(trials[t]["outputs"]);
     }
 
@@ -223,7 +249,7 @@ int run(const std::string& specPath) {
         const mk::Json& timing = spec["timing"];
         const size_t sets      = trials.size();
         auto runBlock = [&](int warmup, int iters) {
-            for (int i = 0; i < warmup; ++i) call(0);
+            for (int i = 0; i < warmup; ++i) call(0, false);
             std::vector<long long> samples;
             totalNs = 0;
             const int chunk = iters >= (int)sets ? iters / (int)sets : iters;
@@ -231,8 +257,8 @@ int run(const std::string& specPath) {
             for (int i = 0; i < iters; ++i) {
                 const int want = iters >= (int)sets ? std::min(i / chunk, (int)sets - 1) : 0;
                 set = want;
-                samples.push_back(call((size_t)set));
                 const bool lastOfSet = (i + 1 == iters) || (iters >= (int)sets && want < (int)sets - 1 && (i + 1) / chunk != want);
+                samples.push_back(call((size_t)set, lastOfSet));
                 if (lastOfSet && timing.has("outputs") && iters >= (int)sets) writeOutputs(timing["outputs"][(size_t)set]);
             }
             std::ofstream f(timing["output"].str);
