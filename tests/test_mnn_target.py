@@ -147,6 +147,32 @@ def test_a_kernel_that_skips_repeated_work_is_caught_while_timed(clean_tree: Pat
     assert tree_state(clean_tree) == before
 
 
+def test_a_kernel_that_writes_into_its_input_is_caught(clean_tree: Path, tmp_path: Path) -> None:
+    """Correct outputs, then a scribble on the input: only the runner's input hashes can tell."""
+    import json
+    import shutil
+
+    kernels = tmp_path / "kernels"
+    shutil.copytree(ROOT / "kernels_generated" / "reference-mnn" / "Normalization" / "LayerNorm",
+                    kernels / "scribble" / "Normalization" / "LayerNorm")
+    path = kernels / "scribble" / "Normalization" / "LayerNorm" / "kernel.cpp"
+    marker = "        MNN_CONCURRENCY_END();\n        return NO_ERROR;\n"
+    source = path.read_text()
+    assert source.count(marker) == 1
+    path.write_text(source.replace(marker, "        MNN_CONCURRENCY_END();\n"
+                                           "        inputs[0]->host<float>()[0] = 0.0f;\n        return NO_ERROR;\n"))
+    before = tree_state(clean_tree)
+    results = tmp_path / "results.json"
+    cmd = [a for a in bench_cmd(tmp_path / "cache", results, LAYERNORM_TASK, "-m", "correctness")
+           if not a.startswith("--kernels-label")]
+    proc = subprocess.run([*cmd, f"--kernels-dir={kernels}", "--kernels-label=scribble"], capture_output=True,
+                          text=True, timeout=3600, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stdout[-3000:]
+    record = json.loads(results.read_text())["items"][0]
+    assert record["status"] == "failed" and "kernel modified input 0" in record["message"], record
+    assert tree_state(clean_tree) == before
+
+
 def test_a_kernel_that_does_not_compile_reports_the_error_in_its_own_file(clean_tree: Path, tmp_path: Path) -> None:
     import json
     import shutil

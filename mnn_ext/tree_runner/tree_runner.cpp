@@ -185,15 +185,33 @@ int run(const std::string& specPath) {
         const uint8_t* pb = b->host<uint8_t>();
         return pa && pb && pa < pb + b->usize() && pb < pa + a->usize();
     };
+    // On the same checked calls the op's inputs are hashed before and after it (outside the timed
+    // region too): a kernel that writes into its inputs fails, unless MNN runs the op in place.
+    auto hashOf = [](const MNN::Tensor* t) {
+        uint64_t h = 1469598103934665603ull;
+        const uint8_t* p = t->host<uint8_t>();
+        for (size_t i = 0, n = p ? t->usize() : 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+        return h;
+    };
+    std::vector<const MNN::Tensor*> guardedInputs;
+    int modifiedInput = -1;  // reported after the run: no exception is thrown through MNN's frames
+    std::vector<uint64_t> inputHashes;
     MNN::TensorCallBackWithInfo before = [&](const std::vector<MNN::Tensor*>& ins, const MNN::OperatorInfo* info) {
         if (!timedTypes.count(info->type())) return true;
         auto known = opOutputs.find(info->name());
+        guardedInputs.clear();
+        inputHashes.clear();
         if (poisonNext && known != opOutputs.end()) {
-            for (MNN::Tensor* out : known->second) {
-                bool inPlace = false;
+            bool inPlace = false;
+            for (MNN::Tensor* out : known->second)
                 for (const MNN::Tensor* in : ins) inPlace = inPlace || overlaps(in, out);
+            for (MNN::Tensor* out : known->second)
                 if (!inPlace && out->host<uint8_t>()) std::memset(out->host<uint8_t>(), 0xFF, out->usize());
-            }
+            if (!inPlace)
+                for (const MNN::Tensor* in : ins) {
+                    guardedInputs.push_back(in);
+                    inputHashes.push_back(hashOf(in));
+                }
         }
         opStart = std::chrono::steady_clock::now();
         return true;
@@ -203,6 +221,9 @@ int run(const std::string& specPath) {
             opNs += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - opStart).count();
             ++opCalls;
             opOutputs[info->name()] = outs;
+            for (size_t i = 0; i < guardedInputs.size(); ++i)
+                if (modifiedInput < 0 && hashOf(guardedInputs[i]) != inputHashes[i]) modifiedInput = (int)i;
+            guardedInputs.clear();
         }
         return true;
     };
@@ -223,6 +244,7 @@ int run(const std::string& specPath) {
         poisonNext = poison;
         auto code = net->runSessionWithCallBackInfo(session, before, after, true);
         if (code != MNN::NO_ERROR) fail(6, "runSession returned error " + std::to_string((int)code));
+        if (modifiedInput >= 0) fail(9, "kernel modified input " + std::to_string(modifiedInput));
         totalNs += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
         return opNs;
     };
