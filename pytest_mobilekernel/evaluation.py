@@ -253,7 +253,7 @@ class Evaluator:
             fb.speedup = timing.speedup(arms[1].blocks, arms[0].blocks)
         try:
             fb.ceiling_bytes, fb.ceiling_gbps = roofline.ceiling(roofline.measure(self), fb.bytes)
-        except MobileKernelError:
+        except (MobileKernelError, OSError):
             pass  # the profile goes without the ceiling
         return fb
 
