@@ -140,3 +140,21 @@ def test_sandbox_limit_that_cannot_be_set_is_a_verdict(tmp_path, launch) -> None
     assert not res.ok and res.returncode == 126 and "ran" not in res.stdout
     why = res.describe()
     assert why.startswith("exited with code 126: mk-sandbox: cannot") and "Invalid argument" in why, why
+
+
+def test_lite_builds_depend_on_the_sdk_not_on_the_files_beside_it(tmp_path) -> None:
+    import shutil
+
+    from pytest_mobilekernel.targets.lite import LiteTarget, default_sdk_dir
+    from pytest_mobilekernel.toolchain import host_toolchain
+
+    sdk = tmp_path / "mnn_ext"
+    shutil.copytree(default_sdk_dir(), sdk)
+    tc = host_toolchain()
+    key = LiteTarget(sdk).sdk_key(tc)
+    for beside in ("probes/bandwidth.cpp", "tree_runner/tree_runner.cpp"):
+        (sdk / beside).write_text((sdk / beside).read_text() + "\n// edited\n")
+    assert LiteTarget(sdk).sdk_key(tc) == key  # the on-tree runner and the probes are not the SDK
+    header = next((sdk / "include").rglob("*.hpp"))
+    header.write_text(header.read_text() + "\n// edited\n")
+    assert LiteTarget(sdk).sdk_key(tc) != key

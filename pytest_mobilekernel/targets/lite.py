@@ -31,6 +31,7 @@ PCH_HEADER = """\
 #include <vector>
 """
 
+LITE_PARTS = ("include", "source", "runner")
 BUILD_LIMITS = Limits(wall_seconds=120, cpu_seconds=240, memory_mb=4096, max_open_files=256)
 
 
@@ -47,7 +48,10 @@ class LiteTarget(Target):
 
     def __init__(self, sdk_dir: Path | None = None) -> None:
         self.sdk_dir = Path(sdk_dir or default_sdk_dir()).resolve()
-        self._sdk_digest = tree_digest(self.sdk_dir, (".h", ".hpp", ".cpp"))
+        # what a lite build compiles: the SDK's headers and sources and the runner (not the on-tree
+        # runner or the probes beside them, whose edits must not invalidate every cached build)
+        self._sdk_digest = content_key(*(tree_digest(self.sdk_dir / part, (".h", ".hpp", ".cpp"))
+                                         for part in LITE_PARTS))
 
     # -- building ---------------------------------------------------------------------------
     def include_flags(self) -> list[str]:
