@@ -54,6 +54,11 @@ def tree_digest(root: Path, suffixes: tuple[str, ...] = ()) -> str:
 class Cache:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        # references, verdicts and builds are the harness's: nobody else (the sandbox uid included)
+        # lists or reads them; runners are staged into their scratch dir rather than run from here
+        self.root.mkdir(parents=True, exist_ok=True)
+        if self.root.stat().st_uid == os.geteuid():
+            os.chmod(self.root, 0o700)
 
     def entry(self, kind: str, key: str) -> Path:
         return self.root / kind / key[:2] / key

@@ -15,7 +15,6 @@ import math
 import os
 import secrets
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -410,10 +409,13 @@ class Evaluator:
             if not proc.ok:
                 self.device_gone(proc)
                 return StageResult("correctness", "failed", "kernel " + proc.describe(self.limits), props)
-            verdict = verify_trials(
-                [([work / o for o in outs], [Path(r) for r in trial.references])
-                 for (_, outs), trial in zip(plan.trials, data.trials)],
-                data.atol, data.rtol)
+            try:
+                verdict = verify_trials(
+                    [([work / o for o in outs], [Path(r) for r in trial.references])
+                     for (_, outs), trial in zip(plan.trials, data.trials)],
+                    data.atol, data.rtol)
+            except TaskError as exc:
+                return StageResult("correctness", "failed", f"task error: {exc}", props)
         worst = max((o.max_abs_err for o in verdict.outputs), default=0.0)
         props.update(max_abs_err=worst, trials=verdict.trials)
         if not verdict.ok:
@@ -699,9 +701,9 @@ class Evaluator:
 
     @contextmanager
     def scratch(self, ref: TaskRef) -> Iterator[Path]:
-        root = self.settings.session_dir / "scratch"
-        root.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f"{ref.category}-{ref.name}-", dir=root))
+        # outside the cache and the session dir: nothing reachable from it leads to references,
+        # verdicts or other tasks (the sandbox confines the runner to it)
+        work = sandbox.make_scratch(prefix=f"mk-{ref.category}-{ref.name}-")
         try:
             yield work
         finally:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from . import benchjson, machine, report, reportdir
+from . import benchjson, machine, report, reportdir, sandbox
 from .cache import default_root
 from .devices import options as device_options
 from .errors import MobileKernelError
@@ -338,16 +338,27 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if not results_path.is_absolute():
         results_path = config.invocation_params.dir / results_path
     machine_info = machine.describe(_toolchain_identity(config))
-    collector.write(results_path, {**_run_info(config), "machine_info": machine_info})
+    confinement = _sandbox_info(config)
+    collector.write(results_path, {**_run_info(config), "machine_info": machine_info, "sandbox": confinement})
     terminalreporter.section("MobileKernelBench")
     for line in report.render(collector.outcomes(), _run_info(config)):
         terminalreporter.write_line(line)
+    terminalreporter.write_line(sandbox.describe_enforcement(confinement))
     terminalreporter.write_line(f"results: {results_path}")
     report_dir = config.getoption("mk_report")
     if report_dir:
         written = reportdir.write(Path(report_dir).resolve(), collector.outcomes(), _run_info(config), results_path,
                                   machine_info)
         terminalreporter.write_line(f"report: {', '.join(str(p) for p in written)}")
+
+
+def _sandbox_info(config: pytest.Config) -> dict[str, Any]:
+    """What confined the kernels (the launcher's own report; the same on every worker of a machine)."""
+    try:
+        get_evaluator(config)  # builds the launcher
+    except MobileKernelError:
+        pass
+    return sandbox.enforcement()
 
 
 def _toolchain_identity(config: pytest.Config) -> str:

@@ -12,13 +12,15 @@ device and toolchain (a few hundred ms, once).
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import sandbox
 from .cache import content_key
 from .errors import MobileKernelError
 from .sandbox import run_limited
-from .targets.lite import BUILD_LIMITS, default_sdk_dir
+from .targets.lite import build_limits, default_sdk_dir, tmp_env
 
 if TYPE_CHECKING:
     from .evaluation import Evaluator
@@ -38,15 +40,19 @@ def measure(ev: Evaluator) -> Levels:
     def build(out: Path) -> None:
         (out / "bandwidth.cpp").write_bytes(source)
         proc = run_limited([tc.cxx, *tc.compile_flags, "bandwidth.cpp", "-o", "bandwidth", *tc.link_flags],
-                           cwd=out, limits=BUILD_LIMITS)
+                           cwd=out, limits=build_limits(tc), env=tmp_env(out))
         if not proc.ok:
             raise MobileKernelError(f"bandwidth probe does not build with {tc.cxx}: {proc.describe()}")
 
     binary = ev.cache.get_or_create("probe", content_key("bandwidth-build-v1", source, tc.identity), build)
 
     def run(out: Path) -> None:
-        with ev.lock.exclusive():
-            proc = ev.device.run(binary / "bandwidth", out, [], ev.timing_limits)
+        work = sandbox.make_scratch(prefix="mk-bandwidth-")  # runs as any runner does
+        try:
+            with ev.lock.exclusive():
+                proc = ev.device.run(binary / "bandwidth", work, [], ev.timing_limits)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
         levels = _parse(proc.stdout) if proc.ok else None
         if levels is None:
             raise MobileKernelError(f"bandwidth probe failed on {ev.device.name}: {proc.describe()}")

@@ -1,34 +1,38 @@
-"""Run untrusted generated code in a child process with limits.
+"""Run untrusted generated code in a child process that is confined by the OS.
 
-The child gets its own process group (so a kernel that forks cannot outlive the verdict), a
-scratch working directory holding copies of its inputs only (no path into the cache, where the
-reference outputs live), an empty environment but PATH, its own network namespace where the OS
-allows it, a wall-clock limit enforced by killing the group, and rlimits on CPU time, address
-space, open files, file size and core dumps. The result says in one line what
-happened; the harness never dies with the child.
+Every child goes through ``mk-sandbox`` (``sandbox_launcher.c``, compiled into the cache), which
+confines it before its first instruction: pid/network/IPC namespaces, an unprivileged uid when run as
+root, no_new_privs, Landlock (it reads the system directories and writes its scratch dir, nothing
+else), a seccomp filter (no process or thread creation, exec, sockets, setsid, ptrace, affinity
+changes) and rlimits. Two profiles: ``runner`` (kernel code runs: everything above) and ``build``
+(a compiler reads untrusted source: Landlock and namespaces, since compilers must fork and exec).
+``enforcement()`` says what this machine actually enforced; docs/verdicts.md has the table.
 
-The limits are applied by a small compiled launcher (``sandbox_launcher.c``, built into the cache)
-so that Python can vfork: a fork of a pytest worker holding torch costs ~16 ms per child here,
-the launcher ~1 ms. Without a C compiler the same limits are applied from a preexec_fn.
+The launcher also lets Python vfork: a fork of a pytest worker holding torch costs ~16 ms per
+child here, the launcher ~1 ms. Without a C compiler the rlimits alone are applied from a
+preexec_fn, and ``enforcement()`` says that nothing else is.
 """
 
 from __future__ import annotations
 
 import ctypes
 import errno
+import functools
+import json
 import os
 import resource
 import select
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+
+SANDBOX_UID = 65534  # nobody: what kernel code runs as when the harness is root
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,12 @@ class Limits:
     max_file_mb: int = 1024
     isolate_network: bool = True
     cpu: int | None = None  # pin the child to this CPU (timing on the host)
+    # "runner": kernel code runs (seccomp + Landlock + unprivileged uid); "build": a compiler reads
+    # untrusted source (Landlock: it cannot .incbin a reference); "none": trusted tools
+    profile: str = "runner"
+    threads: bool = False  # may the child start threads (runner profile; emulators need them)
+    readable: tuple[str, ...] = ()  # beyond the system directories
+    writable: tuple[str, ...] = ()  # beyond the working directory
 
 
 @dataclass
@@ -74,6 +84,8 @@ class ProcessResult:
                 "SIGXCPU": "exceeded the CPU-time limit (SIGXCPU)",
                 "SIGKILL": "killed (SIGKILL), likely the memory limit",
                 "SIGXFSZ": "exceeded the file-size limit (SIGXFSZ)",
+                "SIGSYS": "killed by the sandbox (SIGSYS): made a system call kernels may not make (process "
+                          "or thread creation, exec, sockets, setsid, ptrace, namespaces, mounts...)",
             }.get(name, f"killed by {name}")
             return why + (f": {detail}" if detail else "")
         return f"exited with code {rc}" + (f": {detail}" if detail else "")
@@ -132,27 +144,32 @@ _LAUNCHER: Path | None = None
 
 
 def build_launcher(cache: Any) -> Path | None:
-    """Compile ``sandbox_launcher.c`` into the cache (once per source and compiler); None without a
-    C compiler, and the sandbox then applies its limits from Python (slower: fork, not vfork)."""
+    """Compile ``sandbox_launcher.c`` into the cache (once per source and compiler), with libseccomp
+    where its header is installed; None without a C compiler (the rlimits are then applied from
+    Python, and nothing else is: ``enforcement()`` says so)."""
     from .cache import content_key
 
-    cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("g++")
+    cc = shutil.which("cc") or shutil.which("gcc")
     if cc is None:
         return None
     source = files("pytest_mobilekernel").joinpath("sandbox_launcher.c").read_bytes()
-    key = content_key("sandbox-launcher-v1", source, os.path.realpath(cc), os.uname().machine)
+    seccomp = any(os.path.exists(f"{d}/seccomp.h") for d in ("/usr/include", "/usr/local/include"))
+    key = content_key("sandbox-launcher-v2", source, os.path.realpath(cc), os.uname().machine, str(seccomp))
 
     def create(out: Path) -> None:
         (out / "launcher.c").write_bytes(source)
-        subprocess.run([cc, "-x", "c", "-O2", "-o", str(out / "mk-sandbox"), str(out / "launcher.c")],
-                       check=True, capture_output=True, stdin=subprocess.DEVNULL, timeout=120)
+        cmd = [cc, "-x", "c", "-O2", "-o", str(out / "mk-sandbox"), str(out / "launcher.c")]
+        if seccomp:
+            cmd[1:1] = ["-DMK_HAVE_SECCOMP"]
+            cmd.append("-lseccomp")
+        subprocess.run(cmd, check=True, capture_output=True, stdin=subprocess.DEVNULL, timeout=120)
 
     try:
         launcher = cache.get_or_create("tools", key, create) / "mk-sandbox"
         # it must also run from there (a noexec cache mount would fail every launch otherwise)
         true = shutil.which("true") or "/bin/true"
-        probe = subprocess.run([str(launcher), "10", "256", "16", "1", "0", "-1", "--", true],
-                               capture_output=True, stdin=subprocess.DEVNULL, timeout=30)
+        probe = subprocess.run([str(launcher), "--", true], capture_output=True, stdin=subprocess.DEVNULL,
+                               timeout=30)
         return launcher if probe.returncode == 0 else None
     except (subprocess.SubprocessError, OSError):
         return None
@@ -162,6 +179,30 @@ def use_launcher(path: Path | None) -> None:
     """Launch every sandboxed child through this launcher from now on (None: limits from Python)."""
     global _LAUNCHER
     _LAUNCHER = path
+    enforcement.cache_clear()
+
+
+def _launcher_options(limits: Limits, cwd: Path) -> list[str]:
+    opts = ["--cpu", str(limits.cpu_seconds), "--as", str(limits.memory_mb), "--nofile", str(limits.max_open_files),
+            "--fsize", str(limits.max_file_mb)]
+    if limits.isolate_network:
+        opts.append("--net")
+    if limits.cpu is not None:
+        opts += ["--pin", str(limits.cpu)]
+    if limits.profile in ("runner", "build"):
+        opts.append("--landlock")
+        opts += ["--rw", str(cwd)]
+        for path in limits.readable:
+            opts += ["--rx", str(path)]
+        for path in limits.writable:
+            opts += ["--rw", str(path)]
+    if limits.profile == "runner":
+        opts.append("--seccomp")
+        if not limits.threads:
+            opts.append("--no-threads")
+        if os.geteuid() == 0:
+            opts += ["--uid", str(SANDBOX_UID)]
+    return opts
 
 
 def _spawn(argv: list[str], cwd: Path, limits: Limits, env: dict[str, str]) -> tuple[list[str], dict[str, Any]]:
@@ -176,16 +217,76 @@ def _spawn(argv: list[str], cwd: Path, limits: Limits, env: dict[str, str]) -> t
         prog = os.path.join(cwd, prog)
     if not os.path.isfile(prog):
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), argv[0])
-    head = [str(_LAUNCHER), str(limits.cpu_seconds), str(limits.memory_mb), str(limits.max_open_files),
-            str(limits.max_file_mb), "1" if limits.isolate_network else "0",
-            str(limits.cpu if limits.cpu is not None else -1), "--"]
-    return [*head, prog, *argv[1:]], {}
+    return [str(_LAUNCHER), *_launcher_options(limits, cwd), "--", prog, *argv[1:]], {}
 
 
-def network_isolation_available() -> bool:
-    probe = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9), 1)"],
-                           preexec_fn=_unshare_network, capture_output=True, text=True)
-    return "Network is unreachable" in probe.stderr
+@functools.lru_cache(maxsize=1)
+def enforcement() -> dict[str, Any]:
+    """What the runner profile enforces on this machine, as the launcher reported it (probed once)."""
+    if _LAUNCHER is None:
+        return {"launcher": False, "landlock": 0, "seccomp": 0, "pidns": 0, "netns": 0, "userns": 0,
+                "uid": os.geteuid()}
+    work = make_scratch(prefix="mk-probe-")
+    read, write = os.pipe()
+    try:
+        argv = [str(_LAUNCHER), *_launcher_options(Limits(), work), "--report", str(write), "--",
+                shutil.which("true") or "/bin/true"]
+        proc = subprocess.run(argv, cwd=work, pass_fds=(write,), capture_output=True, stdin=subprocess.DEVNULL,
+                              timeout=30)
+        os.close(write)
+        write = -1
+        with os.fdopen(read) as f:
+            line = f.read().strip()
+    finally:
+        if write >= 0:
+            os.close(write)
+        shutil.rmtree(work, ignore_errors=True)
+    report: dict[str, Any] = json.loads(line) if line else {"landlock": 0, "seccomp": 0, "pidns": 0, "netns": 0,
+                                                            "userns": 0, "uid": os.geteuid()}
+    if proc.returncode != 0:
+        report["error"] = _last_line(proc.stderr.decode(errors="replace")) or f"exit {proc.returncode}"
+    report["launcher"] = True
+    return report
+
+
+def describe_enforcement(report: dict[str, Any] | None = None) -> str:
+    """One line for the terminal summary: what confined the kernels of this run."""
+    r = report or enforcement()
+    if not r.get("launcher"):
+        return "sandbox: rlimits only (no C compiler for the launcher): kernels are NOT confined"
+    if r.get("error"):
+        return f"sandbox: the launcher fails here ({r['error']}): kernels cannot run"
+    parts = [f"Landlock ABI {r['landlock']}" if r["landlock"] else "NO Landlock (kernel too old): files not confined",
+             "seccomp" if r["seccomp"] else "NO seccomp (install libseccomp-dev): process creation not denied",
+             "pid+net namespaces" if r["pidns"] and r["netns"] else
+             ("pid namespace" if r["pidns"] else "no pid namespace"),
+             f"uid {r['uid']}" + (" (user namespace)" if r.get("userns") else "")]
+    return "sandbox: " + ", ".join(parts)
+
+
+def make_scratch(parent: Path | None = None, prefix: str = "mk-scratch-") -> Path:
+    """A fresh directory the runner profile may write: outside the cache (nothing there leads to the
+    references or the verdicts), owned by the sandbox uid when the harness is root."""
+    work = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    if os.geteuid() == 0:
+        os.chown(work, SANDBOX_UID, SANDBOX_UID)
+    os.chmod(work, 0o700)
+    return work
+
+
+def stage_program(binary: Path, work: Path) -> Path:
+    """Make a built runner (and the shared libraries beside it) runnable from the scratch dir: the
+    sandbox uid cannot reach into the cache. Hard links where possible (the files stay root's and
+    read-only to the sandbox), copies across file systems."""
+    for src in [binary, *sorted(p for p in binary.parent.glob("*.so*") if p.is_file())]:
+        dst = work / src.name
+        if dst.exists():
+            continue
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+    return work / binary.name
 
 
 def run_limited(argv: list[str], cwd: Path, limits: Limits, env: dict[str, str] | None = None) -> ProcessResult:
@@ -250,15 +351,41 @@ class LimitedServer:
                                      stderr=self._stderr, start_new_session=True, **how)
         self._buffer = b""
         self._noise = b""  # what the child printed that was not a reply (bounded)
+        self._program_pid: int | None = None
         self.ended: ProcessResult | None = None
 
     def cpu_ns(self) -> int | None:
-        """CPU time the child has used so far (None where /proc does not say)."""
+        """CPU time the program has used so far, all its threads (None where /proc does not say).
+
+        The program is the launcher's descendant (the launcher, and init of the pid namespace,
+        wait for it); the scheduler's accounting cannot be touched by the program."""
+        pid = self.program_pid()
+        if pid is None:
+            return None
+        total = 0
         try:
-            with open(f"/proc/{self.proc.pid}/schedstat") as f:
-                return int(f.read().split()[0])
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                    total += int(f.read().split()[0])
         except (OSError, ValueError, IndexError):
             return None
+        return total
+
+    def program_pid(self) -> int | None:
+        """The pid (as this process sees it) of the program itself, below the launcher's processes."""
+        if self._program_pid is None:
+            pid = self.proc.pid
+            for _ in range(3):  # launcher -> init of the pid namespace -> program
+                try:
+                    with open(f"/proc/{pid}/task/{pid}/children") as f:
+                        children = f.read().split()
+                except OSError:
+                    return None
+                if not children:
+                    break
+                pid = int(children[0])
+            self._program_pid = pid
+        return self._program_pid
 
     def expect(self, reply: str, send: str | None = None) -> ProcessResult | None:
         """Optionally send one line, then wait for the line ``reply``. None when it came; else the

@@ -19,6 +19,7 @@ import functools
 import importlib.metadata
 import importlib.util
 import json
+import os
 import random
 import sys
 import warnings
@@ -26,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import verify
 from .cache import Cache, content_key
 from .errors import TaskError
 from .targets.base import TensorDesc
@@ -100,6 +102,7 @@ class Trial:
     graph_inputs: list[str]  # files fed to the twin's graph inputs (MNN, onnxruntime)
     node_inputs: list[str | None]  # files for the kernel's inputs, None = absent optional input
     references: list[str]  # PyTorch outputs
+    reference_sha256: list[str] = field(default_factory=list)  # made here, checked before every use
 
 
 @dataclass
@@ -156,13 +159,16 @@ def materialize(ref: TaskRef, cache: Cache, seeds: tuple[int, ...] = DEFAULT_SEE
         data.twin = str(base / data.twin)
         trials = []
         for seed in seeds:
-            entry = cache.get_or_create("trials", content_key(key, str(seed)),
+            # v2: references carry their sha256, checked before every use
+            entry = cache.get_or_create("trials", content_key(key, str(seed), "trial-v2"),
                                         lambda out, s=seed: _materialize_trial(ref, data, s, out))
             trial = Trial(**json.loads((entry / "trial.json").read_text()))
             trial.graph_inputs = [str(entry / p) for p in trial.graph_inputs]
             trial.node_inputs = [None if p is None else str((base if p.startswith("const") else entry) / p)
                                  for p in trial.node_inputs]
             trial.references = [str(entry / p) for p in trial.references]
+            for path, digest in zip(trial.references, trial.reference_sha256):
+                verify.trust_reference(path, digest)
             trials.append(trial)
     except TaskError:
         raise
@@ -292,8 +298,11 @@ def _materialize_trial(ref: TaskRef, data: TaskData, seed: int, out: Path) -> No
                             f"{desc.dtype}{desc.shape} for seed {DEFAULT_SEEDS[0]}: output shapes must not depend "
                             "on the input values")
         np.save(out / f"ref{k}.npy", arr)
-    trial = Trial(seed=seed, graph_inputs=gfiles, node_inputs=node_files,
-                  references=[f"ref{k}.npy" for k in range(len(outputs))])
+    references = [f"ref{k}.npy" for k in range(len(outputs))]
+    for name in references:
+        os.chmod(out / name, 0o444)
+    trial = Trial(seed=seed, graph_inputs=gfiles, node_inputs=node_files, references=references,
+                  reference_sha256=[verify.file_sha256(out / name) for name in references])
     # The twin is checked against PyTorch under onnxruntime on the fixed seeds (cached for good);
     # per-run random seeds are checked against the candidate only.
     validation: dict[str, Any] = {"ort_max_abs_err": None, "note": "not validated (per-run seed)"}

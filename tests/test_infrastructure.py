@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing as mp
 import os
 import sys
@@ -14,6 +15,10 @@ from pytest_mobilekernel import sandbox
 from pytest_mobilekernel.cache import Cache, content_key
 from pytest_mobilekernel.devicelock import DeviceLock
 from pytest_mobilekernel.sandbox import LimitedServer, Limits, run_limited
+
+# rlimits, kills and namespaces of the launcher, with Python as the child: the runner profile would
+# (rightly) not let a venv's Python start; tests/test_containment.py covers that profile
+TRUSTED = Limits(profile="none")
 
 
 @pytest.fixture(params=["launcher", "preexec"])
@@ -81,31 +86,28 @@ def test_sandbox_kills_the_whole_process_group(tmp_path, launch) -> None:
     marker = tmp_path / "child-alive"
     script = (f"import os, time\nif os.fork() == 0:\n    time.sleep(2)\n    open({str(marker)!r}, 'w').close()\n"
               "    os._exit(0)\ntime.sleep(60)\n")
-    res = run_limited([sys.executable, "-c", script], cwd=tmp_path, limits=Limits(wall_seconds=1))
+    res = run_limited([sys.executable, "-c", script], cwd=tmp_path, limits=dataclasses.replace(TRUSTED, wall_seconds=1))
     assert res.timed_out and "timed out" in res.describe()
     time.sleep(2.5)
     assert not marker.exists()  # the forked child died with its group
 
 
 def test_sandbox_reports_signals_and_limits(tmp_path, launch) -> None:
-    seg = run_limited([sys.executable, "-c", "import ctypes; ctypes.string_at(0)"], cwd=tmp_path, limits=Limits())
+    seg = run_limited([sys.executable, "-c", "import ctypes; ctypes.string_at(0)"], cwd=tmp_path, limits=TRUSTED)
     assert "SIGSEGV" in seg.describe()
     mem = run_limited([sys.executable, "-c", "x = bytearray(3 << 30)"], cwd=tmp_path,
-                      limits=Limits(memory_mb=1024))
+                      limits=dataclasses.replace(TRUSTED, memory_mb=1024))
     assert not mem.ok and "MemoryError" in mem.describe()
-    env = run_limited([sys.executable, "-c", "import os; print(sorted(os.environ))"], cwd=tmp_path, limits=Limits())
+    env = run_limited([sys.executable, "-c", "import os; print(sorted(os.environ))"], cwd=tmp_path, limits=TRUSTED)
     assert "OPENAI_API_KEY" not in env.stdout and "HOME" not in env.stdout  # nothing leaks to the child
     assert os.environ.get("PATH")
 
 
 def test_sandbox_has_no_network_when_root(tmp_path, launch) -> None:
-    from pytest_mobilekernel.sandbox import network_isolation_available
-
     if os.geteuid() != 0:
         pytest.skip("network namespaces need root here")
-    assert network_isolation_available()
     res = run_limited([sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9), 1)"],
-                      cwd=tmp_path, limits=Limits())
+                      cwd=tmp_path, limits=TRUSTED)
     assert "Network is unreachable" in res.stderr
 
 
@@ -116,14 +118,15 @@ def test_sandbox_applies_every_limit(tmp_path, launch) -> None:
              "    print(r, resource.getrlimit(getattr(resource, 'RLIMIT_' + r)))\n")
     cpu = sorted(os.sched_getaffinity(0))[-1]
     res = run_limited([sys.executable, "-c", probe], cwd=tmp_path,
-                      limits=Limits(cpu_seconds=7, memory_mb=2048, max_open_files=33, max_file_mb=5, cpu=cpu))
+                      limits=Limits(cpu_seconds=7, memory_mb=2048, max_open_files=33, max_file_mb=5, cpu=cpu,
+                                    profile="none"))
     assert res.ok, res.describe()
     lines = res.stdout.splitlines()
     assert lines[0] == f"[{cpu}]"
     assert lines[1:] == ["CPU (7, 8)", f"AS ({2048 << 20}, {2048 << 20})", "NOFILE (33, 33)",
                          f"FSIZE ({5 << 20}, {5 << 20})", "CORE (0, 0)"]
     big = run_limited([sys.executable, "-c", "open('f', 'wb').write(b'x' * (6 << 20))"], cwd=tmp_path,
-                      limits=Limits(max_file_mb=5))
+                      limits=dataclasses.replace(TRUSTED, max_file_mb=5))
     assert "SIGXFSZ" in big.describe() or "File too large" in big.describe()
 
 
@@ -136,7 +139,7 @@ def test_sandbox_missing_program_fails_like_popen(tmp_path, launch) -> None:
 
 def test_sandbox_limit_that_cannot_be_set_is_a_verdict(tmp_path, launch) -> None:
     """A CPU that does not exist cannot be pinned: the child never runs, the run says why."""
-    res = run_limited([sys.executable, "-c", "print('ran')"], cwd=tmp_path, limits=Limits(cpu=4095))
+    res = run_limited([sys.executable, "-c", "print('ran')"], cwd=tmp_path, limits=Limits(cpu=4095, profile="none"))
     assert not res.ok and res.returncode == 126 and "ran" not in res.stdout
     why = res.describe()
     assert why.startswith("exited with code 126: mk-sandbox: cannot") and "Invalid argument" in why, why

@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 from pathlib import Path
 
-from ..sandbox import LimitedServer, Limits, ProcessResult, run_limited
+from ..sandbox import LimitedServer, Limits, ProcessResult, run_limited, stage_program
 from .base import Device
 
 
@@ -16,10 +16,11 @@ class HostDevice(Device):
         self.arch = "host"
 
     def run(self, binary: Path, workdir: Path, args: list[str], limits: Limits) -> ProcessResult:
-        return run_limited([str(binary), *args], cwd=workdir, limits=limits)
+        # the sandbox uid cannot reach into the cache: the runner runs from its scratch dir
+        return run_limited([str(stage_program(binary, workdir)), *args], cwd=workdir, limits=limits)
 
     def serve(self, binary: Path, workdir: Path, args: list[str], limits: Limits) -> LimitedServer | None:
-        return LimitedServer([str(binary), *args], cwd=workdir, limits=limits)
+        return LimitedServer([str(stage_program(binary, workdir)), *args], cwd=workdir, limits=limits)
 
     def describe(self) -> dict[str, str]:
         return {"device": self.name, "arch": platform.machine()}

@@ -10,12 +10,13 @@ qemu then takes its dynamic loader and libraries from the aarch64 sysroot (``-L`
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
 
 from ..errors import DeviceError
-from ..sandbox import Limits, ProcessResult, run_limited
+from ..sandbox import Limits, ProcessResult, run_limited, stage_program
 from . import elf
 from .base import Device, DeviceFailure
 
@@ -53,10 +54,10 @@ class QemuDevice(Device):
             qemu = self.qemu()
         except DeviceError as exc:
             return DeviceFailure(None, "", str(exc), 0.0, reason=f"not run: {exc}")
-        emulated = Limits(wall_seconds=limits.wall_seconds, cpu_seconds=limits.cpu_seconds,
-                          memory_mb=limits.memory_mb + QEMU_MEMORY_OVERHEAD_MB,
-                          max_open_files=limits.max_open_files, max_file_mb=limits.max_file_mb,
-                          isolate_network=limits.isolate_network)
+        # qemu runs its own helper thread; the guest's process creation and exec reach the host's
+        # seccomp filter as qemu's own system calls and are denied there
+        emulated = dataclasses.replace(limits, memory_mb=limits.memory_mb + QEMU_MEMORY_OVERHEAD_MB, cpu=None,
+                                       threads=True)
         prefix: list[str] = []
         if elf.needs_loader(binary):
             sysroot = os.environ.get("QEMU_LD_PREFIX") or SYSROOT
@@ -66,7 +67,9 @@ class QemuDevice(Device):
                     f"loader and libraries: apt-get install g++-aarch64-linux-gnu (gives {SYSROOT}) or set "
                     "QEMU_LD_PREFIX"))
             prefix = ["-L", sysroot]
-        return run_limited([qemu, *prefix, str(binary), *args], cwd=workdir, limits=emulated)
+            emulated = dataclasses.replace(emulated, readable=(*emulated.readable, sysroot))
+        program = stage_program(binary, workdir)
+        return run_limited([qemu, *prefix, f"./{program.name}", *args], cwd=workdir, limits=emulated)
 
     def describe(self) -> dict[str, str]:
         return {"device": self.name, "arch": "aarch64", "emulator": self._qemu or self._wanted}

@@ -7,6 +7,7 @@ tools, converter, tests or demos); later builds are ninja's incremental rebuilds
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shlex
@@ -24,8 +25,10 @@ CMAKE_OPTIONS = (
     "-DMNN_BUILD_PROTOBUFFER=OFF", "-DMNN_KLEIDIAI=OFF", "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON",
 )
 # A full first build takes minutes (about 6 with two cores); an incremental one seconds.
+# The build profile: the kernel swapped into the tree is untrusted source, so the compilers read
+# the system, the checkout and the toolchain only, and write the build directory.
 FULL_BUILD = Limits(wall_seconds=3600, cpu_seconds=14400, memory_mb=8192, max_open_files=1024,
-                    isolate_network=False)
+                    isolate_network=False, profile="build")
 LIBRARY = "libMNN.so"
 RUNNER = "mk-tree-runner"
 
@@ -66,7 +69,14 @@ class TreeBuild:
 
     def _run(self, argv: list[str], limits: Limits = FULL_BUILD) -> ProcessResult:
         self.build_dir.mkdir(parents=True, exist_ok=True)
-        return run_limited(argv, cwd=self.build_dir, limits=limits, env=_tools_env())
+        return run_limited(argv, cwd=self.build_dir, limits=self.confined(limits), env=_tools_env())
+
+    def confined(self, limits: Limits) -> Limits:
+        """``limits`` reading the checkout and the toolchain (an NDK lives outside /usr)."""
+        prefix = Path(os.path.realpath(shutil.which(self.toolchain.cxx) or self.toolchain.cxx)).parents[1]
+        ndk = os.environ.get("ANDROID_NDK_HOME")
+        readable = (*limits.readable, str(self.root), str(prefix), *([ndk] if ndk else []))
+        return dataclasses.replace(limits, readable=readable)
 
     def configured(self) -> bool:
         return (self.build_dir / "build.ninja").exists() and (self.build_dir / "compile_commands.json").exists()
@@ -128,7 +138,7 @@ class TreeBuild:
             i = cmd.index("-o")
             cmd = cmd[:i] + cmd[i + 2:]
         proc = run_limited([*cmd, "-fsyntax-only", "-fdiagnostics-format=json"], cwd=self.build_dir,
-                           limits=FULL_BUILD, env=_tools_env())
+                           limits=self.confined(FULL_BUILD), env=_tools_env())
         return proc.stderr
 
     def build_runner(self, runner_source: Path, out: Path) -> None:
@@ -137,7 +147,8 @@ class TreeBuild:
         cmd = [tc.cxx, "-O2", "-std=c++17", *[f for f in tc.compile_flags if f.startswith("--target=")],
                "-I", str(self.root / "include"), str(runner_source), "-o", str(out / RUNNER),
                "-L", str(self.build_dir), "-lMNN", "-Wl,-rpath,$ORIGIN", "-pthread"]
-        proc = self._run(cmd)
+        proc = self._run(cmd, dataclasses.replace(FULL_BUILD, readable=(str(runner_source.parent),),
+                                                  writable=(str(out),)))
         if not proc.ok:
             raise MobileKernelError(f"the on-tree runner does not build against {self.root}: "
                                     f"{proc.describe()}\n{proc.stderr[-2000:]}")

@@ -8,6 +8,7 @@ halve a kernel's compile time, which matters when an agent compiles ten candidat
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .. import linkcheck
 from ..cache import Cache, content_key, tree_digest
 from ..sandbox import Limits, run_limited
 from ..toolchain import Toolchain
@@ -32,7 +34,20 @@ PCH_HEADER = """\
 """
 
 LITE_PARTS = ("include", "source", "runner")
-BUILD_LIMITS = Limits(wall_seconds=120, cpu_seconds=240, memory_mb=4096, max_open_files=256)
+# compilers read untrusted source: the build profile (Landlock) keeps `#include`/`.incbin` away from
+# the cache's references; they see the system, the SDK and their own output directory
+BUILD_LIMITS = Limits(wall_seconds=120, cpu_seconds=240, memory_mb=4096, max_open_files=256, profile="build")
+
+
+def build_limits(tc: Toolchain, *readable: Path) -> Limits:
+    """BUILD_LIMITS that also read ``readable`` and the toolchain's own prefix (an NDK outside /usr)."""
+    prefix = Path(os.path.realpath(shutil.which(tc.cxx) or tc.cxx)).parent.parent
+    return dataclasses.replace(BUILD_LIMITS, readable=tuple(str(p) for p in (*readable, prefix)))
+
+
+def tmp_env(out: Path) -> dict[str, str]:
+    return {"TMPDIR": str(out)}  # the compiler's temporary files stay in its (writable) output dir
+
 
 
 def default_sdk_dir() -> Path:
@@ -67,7 +82,7 @@ class LiteTarget(Target):
             runner = run_limited(
                 [tc.cxx, *tc.compile_flags, *self.include_flags(), "-c",
                  str(self.sdk_dir / "runner" / "runner.cpp"), "-o", "runner.o"],
-                cwd=out, limits=BUILD_LIMITS)
+                cwd=out, limits=build_limits(tc, self.sdk_dir), env=tmp_env(out))
             if not runner.ok:
                 raise RuntimeError(
                     f"mnn_ext runner does not compile with {tc.cxx}: {runner.describe()}\n{runner.stderr}")
@@ -77,7 +92,7 @@ class LiteTarget(Target):
             pch = run_limited(
                 [tc.cxx, *tc.compile_flags, *self.include_flags(), "-x", "c++-header", "mk_sdk_pch.hpp",
                  "-o", pch_file],
-                cwd=out, limits=BUILD_LIMITS)
+                cwd=out, limits=build_limits(tc, self.sdk_dir), env=tmp_env(out))
             if not pch.ok:  # no PCH is slower, not wrong
                 (out / pch_file).unlink(missing_ok=True)
 
@@ -93,29 +108,39 @@ class LiteTarget(Target):
 
     def build(self, source: str, toolchain: Toolchain, cache: Cache) -> BuildResult:
         sdk = self.sdk_artifacts(toolchain, cache)
-        key = content_key("lite-build-v1", source, self.sdk_key(toolchain))
+        key = content_key("lite-build-v2", source, self.sdk_key(toolchain))
         entry = cache.entry("build", key)
         cached = (entry / ".done").exists()
 
         def create(out: Path) -> None:
             (out / "kernel.cpp").write_text(source)
             start = time.perf_counter()
-            comp = run_limited(self.compile_command(toolchain, sdk), cwd=out, limits=BUILD_LIMITS)
+            limits = build_limits(toolchain, self.sdk_dir, sdk)
+            comp = run_limited(self.compile_command(toolchain, sdk), cwd=out, limits=limits, env=tmp_env(out))
             diagnostics = parse_gcc_json(comp.stderr)
             log = comp.stderr
             ok = comp.ok
+            message = ""
+            if ok:
+                # the kernel's symbols before they meet the runner's: no interposition by construction
+                problems = linkcheck.check(out / "kernel.o", sdk / "runner.o", toolchain, cache)
+                if problems:
+                    ok, message = False, linkcheck.verdict(problems)
+                    log += "\n".join(problems) + "\n"
             if ok:
                 link = run_limited(
                     [toolchain.cxx, str(sdk / "runner.o"), "kernel.o", "-o", "runner", *toolchain.link_flags],
-                    cwd=out, limits=BUILD_LIMITS)
+                    cwd=out, limits=limits, env=tmp_env(out))
                 ok = link.ok
                 log += link.stderr
                 if not ok:
                     message = "link failed: " + _first_link_error(link.stderr or link.describe())
             if ok:
                 message = "built"
+            elif message:
+                pass
             elif comp.timed_out or (comp.returncode or 0) < 0:
-                message = "compiler " + comp.describe(BUILD_LIMITS)
+                message = "compiler " + comp.describe(limits)
             elif not comp.ok:
                 message = first_error(diagnostics) or first_text_error(comp.stderr) or comp.describe()
             (out / "kernel.o").unlink(missing_ok=True)

@@ -1,0 +1,170 @@
+"""The OS confines what a runner does (sandbox_launcher.c): each hostile action of
+tests/data/sandbox_probe.c, run under the runner profile, is stopped the way docs/verdicts.md says.
+
+These tests need what they test: they fail (not skip) where this machine should enforce a layer
+and does not. A layer the machine cannot have (Landlock on an old kernel, seccomp without
+libseccomp-dev) is skipped with that reason, as `enforcement()` reports it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from pytest_mobilekernel import sandbox
+from pytest_mobilekernel.cache import Cache
+from pytest_mobilekernel.sandbox import SANDBOX_UID, Limits, run_limited, stage_program
+
+DATA = Path(__file__).resolve().parent / "data"
+ROOT = os.geteuid() == 0
+
+
+def _landlock_abi() -> int:
+    libc = ctypes.CDLL(None, use_errno=True)
+    return max(int(libc.syscall(444, None, 0, 1)), 0) if sys.platform == "linux" else 0
+
+
+@pytest.fixture(scope="module")
+def probe(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("probe")
+    sandbox.use_launcher(sandbox.build_launcher(Cache(out / "cache")))
+    binary = out / "sandbox_probe"
+    subprocess.run(["gcc", "-O1", "-pthread", str(DATA / "sandbox_probe.c"), "-o", str(binary)], check=True)
+    return binary
+
+
+@pytest.fixture
+def scratch():
+    work = sandbox.make_scratch(prefix="mk-test-")
+    yield work
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def run(probe: Path, work: Path, *args: str, **limits) -> sandbox.ProcessResult:
+    return run_limited([str(stage_program(probe, work)), *args], cwd=work, limits=Limits(wall_seconds=20, **limits))
+
+
+def outcome(res: sandbox.ProcessResult) -> str:
+    """'EACCES', 'ok', ... as the probe printed it, or 'SIGSYS' etc. when the process was killed."""
+    if res.returncode is not None and res.returncode < 0:
+        return f"killed:{-res.returncode}"
+    line = res.stdout.strip().splitlines()[-1] if res.stdout.strip() else ""
+    assert line.startswith("done "), (res.returncode, res.stdout, res.stderr)
+    return line.split()[-1]
+
+
+def need(layer: str) -> None:
+    report = sandbox.enforcement()
+    if layer == "landlock" and not report["landlock"]:
+        assert _landlock_abi() == 0, f"the kernel has Landlock ABI {_landlock_abi()} but it was not enforced"
+        pytest.skip("this kernel has no Landlock")
+    if layer == "seccomp" and not report["seccomp"]:
+        assert not os.path.exists("/usr/include/seccomp.h"), "libseccomp is installed but seccomp was not enforced"
+        pytest.skip("the launcher was built without libseccomp (apt-get install libseccomp-dev)")
+
+
+def test_enforcement_is_reported(probe: Path) -> None:
+    report = sandbox.enforcement()
+    assert report["launcher"] and "error" not in report, report
+    line = sandbox.describe_enforcement(report)
+    assert line.startswith("sandbox: ")
+    if ROOT:
+        assert report["uid"] == SANDBOX_UID and report["pidns"] == 1 and report["netns"] == 1, report
+    if _landlock_abi():
+        assert report["landlock"] == _landlock_abi(), report
+
+
+def test_runs_unprivileged(probe: Path, scratch: Path) -> None:
+    res = run(probe, scratch, "uid")
+    assert res.ok, res.stderr
+    uid = int(res.stdout.split()[-1])
+    assert uid != 0 if ROOT else uid == os.geteuid()
+
+
+def test_files_outside_scratch_cannot_be_read_or_written(probe: Path, scratch: Path, tmp_path: Path) -> None:
+    need("landlock")
+    secret = tmp_path / "ref0.npy"  # stands for a reference output in the cache
+    secret.write_text("the answer")
+    os.chmod(tmp_path, 0o755)
+    os.chmod(secret, 0o644)  # readable by anyone as far as file modes go: Landlock must stop it
+    assert outcome(run(probe, scratch, "read", str(secret))) == "EACCES"
+    assert outcome(run(probe, scratch, "read", "/etc/passwd")) == "EACCES"
+    assert outcome(run(probe, scratch, "list", "/")) == "EACCES"
+    assert outcome(run(probe, scratch, "read", f"{scratch}/../../etc/hostname")) in ("EACCES", "ENOENT")
+    target = Path("/tmp") / f"mk-containment-{uuid.uuid4().hex}"
+    assert outcome(run(probe, scratch, "write", str(target))) == "EACCES"
+    assert not target.exists()
+    assert outcome(run(probe, scratch, "write", str(tmp_path / "forged.json"))) == "EACCES"
+    assert not (tmp_path / "forged.json").exists()
+    # its own scratch dir is writable
+    assert outcome(run(probe, scratch, "write", "out.npy")) == "ok"
+    assert (scratch / "out.npy").exists()
+
+
+def test_no_links_or_special_files_in_scratch(probe: Path, scratch: Path, tmp_path: Path) -> None:
+    # a symlink or hard link named like an output would make the harness read a reference instead
+    need("landlock")
+    secret = tmp_path / "ref0.npy"
+    secret.write_text("x")
+    assert outcome(run(probe, scratch, "symlink", str(secret))) == "EACCES"
+    assert outcome(run(probe, scratch, "hardlink", str(secret))) in ("EACCES", "EXDEV", "EPERM")
+    assert outcome(run(probe, scratch, "fifo")) in ("EACCES", "killed:31")  # Landlock; seccomp kills mknod
+    assert not any(p.name in ("link", "hard", "fifo") for p in scratch.iterdir())
+
+
+@pytest.mark.parametrize("action", ["fork", "raw-fork", "exec", "socket", "setsid", "ptrace"])
+def test_escapes_kill_the_process(probe: Path, scratch: Path, action: str) -> None:
+    need("seccomp")
+    res = run(probe, scratch, action, "/bin/true")
+    assert outcome(res) == "killed:31", (res.returncode, res.stdout, res.stderr)  # SIGSYS
+    assert "killed by the sandbox (SIGSYS)" in res.describe()
+
+
+def test_threads_only_where_allowed(probe: Path, scratch: Path) -> None:
+    need("seccomp")
+    # a single-thread measurement: a second thread would hide work on another core
+    assert outcome(run(probe, scratch, "thread")) == "killed:31"
+    assert outcome(run(probe, scratch, "thread", threads=True)) == "ok"
+
+
+def test_affinity_is_refused(probe: Path, scratch: Path) -> None:
+    need("seccomp")
+    assert outcome(run(probe, scratch, "affinity")) == "EPERM"
+
+
+def test_cannot_signal_the_harness(probe: Path, scratch: Path) -> None:
+    # pid namespace (the harness is not even visible), Landlock's signal scope, another uid
+    res = run(probe, scratch, "kill", str(os.getpid()))
+    assert outcome(res) in ("ESRCH", "EPERM")
+
+
+def test_network_is_unreachable(probe: Path, scratch: Path) -> None:
+    # without seccomp (threads allowed or not) sockets still lead nowhere: an empty network namespace
+    # and Landlock's TCP rules; with seccomp the socket call itself kills the process
+    res = run(probe, scratch, "socket")
+    assert outcome(res) in ("killed:31", "EACCES", "EPERM"), res.stdout
+
+
+def test_compilers_cannot_read_the_cache(tmp_path: Path, probe: Path) -> None:
+    """The build profile: untrusted source compiled with Landlock, so `.incbin` of a reference fails."""
+    need("landlock")
+    secret = tmp_path / "cache" / "trials" / "ref0.npy"
+    secret.parent.mkdir(parents=True)
+    secret.write_bytes(b"\x93NUMPY secret reference")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "k.cpp").write_text(f'asm(".incbin \\"{secret}\\"");\nint f() {{ return 1; }}\n')
+    res = run_limited(["g++", "-c", "k.cpp", "-o", "k.o"], cwd=out, env={"TMPDIR": str(out)},
+                      limits=Limits(wall_seconds=60, memory_mb=4096, max_open_files=256, profile="build"))
+    assert not res.ok and "ref0.npy" in res.stderr, res.stderr
+    (out / "k.cpp").write_text("int f() { return 1; }\n")
+    res = run_limited(["g++", "-c", "k.cpp", "-o", "k.o"], cwd=out, env={"TMPDIR": str(out)},
+                      limits=Limits(wall_seconds=60, memory_mb=4096, max_open_files=256, profile="build"))
+    assert res.ok, res.stderr
