@@ -65,6 +65,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--mk-timing-lanes", choices=("auto", "1"), default="auto",
                 help="auto: under xdist each worker lives on its own CPU and times there, concurrently with the "
                      "others (one lane per CPU); 1: one timing at a time on the machine, everything else waits")
+    g.addoption("--mk-static-checks", choices=("on", "off"), default="on",
+                help="the static screen of kernel sources and the link-time symbol check (on); off leaves the "
+                     "OS containment alone, as the project's containment tests do")
     g.addoption("--mk-torch-baseline", choices=("auto", "always", "never"), default="auto",
                 help="time single-thread PyTorch eager as well: auto = only for tasks without an MNN baseline")
     g.addoption("--mk-baseline", default=None,
@@ -120,7 +123,8 @@ def _settings(config: pytest.Config, session_id: str) -> Settings:
         device_options=device_options.device_options(config), toolchain=config.getoption("toolchain"),
         target=config.getoption("target"), seeds=seeds,
         target_options={"mnn_root": config.getoption("mnn_root"), "mnn_build_dir": config.getoption("mnn_build_dir"),
-                        "mnn_force": config.getoption("mnn_force")},
+                        "mnn_force": config.getoption("mnn_force"),
+                        "static_checks": config.getoption("mk_static_checks") == "on"},
         blocks=config.getoption("mk_blocks"), block_ms=config.getoption("mk_block_ms"),
         timeout=config.getoption("mk_timeout"), memory_mb=config.getoption("mk_memory_mb"),
         threads=config.getoption("mk_threads"), pin_cpu=config.getoption("mk_pin_cpu"),

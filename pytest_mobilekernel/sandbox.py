@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 SANDBOX_UID = 65534  # nobody: what kernel code runs as when the harness is root
+DENIED_EXIT = 125  # the launcher's exit code when the program tried to reach a path outside the sandbox
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,12 @@ class ProcessResult:
     def describe(self, limits: Limits | None = None) -> str:
         """One line: why the child did not succeed."""
         detail = _last_line(self.stderr)
+        if self.returncode == DENIED_EXIT and detail.startswith("mk-sandbox: denied "):
+            # the launcher's supervisor saw a file system call outside the sandbox (Landlock refused it)
+            what = detail.removeprefix("mk-sandbox: denied ")
+            more = " (and more)" if what.endswith(" and more") else ""
+            what = what.removesuffix(" and more").removesuffix(" (outside the sandbox)")
+            return f"reached outside its sandbox: {what} was refused{more}"
         if self.timed_out:
             limit = f" {limits.wall_seconds:g}s" if limits else ""
             return f"timed out (wall-time limit{limit}); process group killed"
@@ -289,11 +296,18 @@ def stage_program(binary: Path, work: Path) -> Path:
     return work / binary.name
 
 
+def _child_env(extra: dict[str, str] | None) -> dict[str, str]:
+    """Nothing of the harness's environment but PATH (no keys, no paths into the cache)."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C"}
+    if os.environ.get("MK_SANDBOX_DEBUG"):  # the launcher's supervisor logs every path it sees
+        env["MK_SANDBOX_DEBUG"] = "1"
+    env.update(extra or {})
+    return env
+
+
 def run_limited(argv: list[str], cwd: Path, limits: Limits, env: dict[str, str] | None = None) -> ProcessResult:
     """Run argv in cwd under limits; never raises for anything the child does."""
-    child_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C"}
-    if env:
-        child_env.update(env)
+    child_env = _child_env(env)
     start = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     argv, how = _spawn(argv, cwd, limits, child_env)
@@ -339,9 +353,7 @@ class LimitedServer:
     """
 
     def __init__(self, argv: list[str], cwd: Path, limits: Limits, env: dict[str, str] | None = None) -> None:
-        child_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C"}
-        if env:
-            child_env.update(env)
+        child_env = _child_env(env)
         self.limits = limits
         self._start = time.perf_counter()
         # stderr goes to an unlinked temp file: a chatty kernel cannot block on a full pipe.

@@ -30,7 +30,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/landlock.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -42,8 +44,10 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -80,7 +84,7 @@ static struct {
 } opt = {120, 4096, 64, 1024, 0, -1, 0, 0, -1, 0, -1, -1, {0}, {0}, {0}, 0, 0, 0};
 
 static struct {
-    int landlock_abi, seccomp, pidns, netns, userns, uid;
+    int landlock_abi, seccomp, pidns, netns, userns, uid, supervised;
 } applied;
 
 static void die(const char *what, int err) {
@@ -199,6 +203,192 @@ static void confine_files(void) {
     applied.landlock_abi = (int)abi;
 }
 
+
+#ifdef MK_HAVE_SECCOMP
+/* ---- the supervisor: names file system calls that reach outside the sandbox ------------------ */
+
+struct watched_call {
+    const char *name;
+    int path_arg;  /* which argument is the path */
+    int dirfd_arg; /* which argument is its directory fd (-1: relative to the cwd) */
+};
+static const struct watched_call watched[] = {
+    {"open", 0, -1},      {"creat", 0, -1},     {"openat", 1, 0},     {"openat2", 1, 0},     {"mkdir", 0, -1},
+    {"mkdirat", 1, 0},    {"rmdir", 0, -1},     {"unlink", 0, -1},    {"unlinkat", 1, 0},    {"rename", 1, -1},
+    {"renameat", 3, 2},   {"renameat2", 3, 2},  {"link", 1, -1},      {"linkat", 3, 2},      {"symlink", 1, -1},
+    {"symlinkat", 2, 1},  {"truncate", 0, -1},  {"chmod", 0, -1},     {"fchmodat", 1, 0},    {"chown", 0, -1},
+    {"lchown", 0, -1},    {"fchownat", 1, 0},   {"utimensat", 1, 0},  {"mknod", 0, -1},      {"mknodat", 1, 0},
+};
+
+static char denied[512];
+static int n_denied;
+
+static int under(const char *path, const char *dir) {
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/') --n;
+    return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* Lexically normalise an absolute path: ".", ".." and repeated slashes. */
+static void normalise(char *path) {
+    char out[PATH_MAX];
+    size_t len = 0;
+    const char *p = path;
+    while (*p) {
+        while (*p == '/') ++p;
+        const char *start = p;
+        while (*p && *p != '/') ++p;
+        size_t n = (size_t)(p - start);
+        if (n == 0 || (n == 1 && start[0] == '.')) continue;
+        if (n == 2 && start[0] == '.' && start[1] == '.') {
+            while (len > 0 && out[len - 1] != '/') --len;
+            if (len > 0) --len;
+            continue;
+        }
+        if (len + n + 2 >= sizeof out) break;
+        out[len++] = '/';
+        memcpy(out + len, start, n);
+        len += n;
+    }
+    if (len == 0) out[len++] = '/';
+    out[len] = '\0';
+    memcpy(path, out, len + 1);
+}
+
+static int allowed_path(const char *path) {
+    /* what the Landlock rules allow, plus what system libraries and emulators probe and do
+     * without when denied */
+    static const char *system_dirs[] = {"/usr", "/lib", "/lib64", "/bin", "/etc/ld.so.cache", "/etc/ld.so.preload",
+                                        "/etc/localtime", "/sys/devices/system/cpu", "/dev/null", "/dev/urandom",
+                                        "/proc/self", "/proc/sys/vm", "/proc/cpuinfo", "/proc/meminfo",
+                                        "/sys/fs/cgroup", "/proc/stat"};
+    for (size_t i = 0; i < sizeof system_dirs / sizeof *system_dirs; ++i)
+        if (under(path, system_dirs[i])) return 1;
+    for (int i = 0; i < opt.n_ro; ++i)
+        if (under(path, opt.ro[i])) return 1;
+    for (int i = 0; i < opt.n_rx; ++i)
+        if (under(path, opt.rx[i])) return 1;
+    for (int i = 0; i < opt.n_rw; ++i)
+        if (under(path, opt.rw[i])) return 1;
+    return 0;
+}
+
+static int read_remote(pid_t pid, uint64_t addr, char *buf, size_t size) {
+    char mem[64];
+    snprintf(mem, sizeof mem, "/proc/%d/mem", (int)pid);
+    int fd = open(mem, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = pread(fd, buf, size - 1, (off_t)addr);
+    close(fd);
+    if (n <= 0) return -1;
+    buf[n] = '\0';
+    return strnlen(buf, size - 1) < size - 1 ? 0 : -1;
+}
+
+static int base_dir(pid_t pid, long dirfd, char *out, size_t size) {
+    char link[64];
+    if ((int)dirfd == AT_FDCWD) snprintf(link, sizeof link, "/proc/%d/cwd", (int)pid);
+    else snprintf(link, sizeof link, "/proc/%d/fd/%d", (int)pid, (int)dirfd);
+    ssize_t n = readlink(link, out, size - 1);
+    if (n <= 0) return -1;
+    out[n] = '\0';
+    return 0;
+}
+
+static void supervise(int listener) {
+    struct seccomp_notif *req = NULL;
+    struct seccomp_notif_resp *resp = NULL;
+    if (seccomp_notify_alloc(&req, &resp) != 0) die("allocate seccomp notifications", ENOMEM);
+    int debug = getenv("MK_SANDBOX_DEBUG") != NULL;
+    for (;;) {
+        struct pollfd pfd = {listener, POLLIN, 0};
+        if (poll(&pfd, 1, -1) < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL) && !(pfd.revents & POLLIN)) break;
+        memset(req, 0, sizeof *req);
+        if (seccomp_notify_receive(listener, req) != 0) {
+            if (errno == EINTR || errno == ENOENT) continue;
+            break;
+        }
+        const char *name = "?";
+        int path_arg = 0, dirfd_arg = -1;
+        for (size_t i = 0; i < sizeof watched / sizeof *watched; ++i) {
+            if (seccomp_syscall_resolve_name(watched[i].name) == req->data.nr) {
+                name = watched[i].name;
+                path_arg = watched[i].path_arg;
+                dirfd_arg = watched[i].dirfd_arg;
+                break;
+            }
+        }
+        char raw[PATH_MAX], full[2 * PATH_MAX + 2];
+        int ok = 1;
+        if (read_remote(req->pid, req->data.args[path_arg], raw, sizeof raw) == 0) {
+            if (raw[0] == '/') {
+                snprintf(full, sizeof full, "%s", raw);
+            } else {
+                char base[PATH_MAX];
+                long dirfd = dirfd_arg < 0 ? AT_FDCWD : (long)(int)req->data.args[dirfd_arg];
+                if (base_dir(req->pid, dirfd, base, sizeof base) == 0) snprintf(full, sizeof full, "%s/%s", base, raw);
+                else snprintf(full, sizeof full, "%s", raw);
+            }
+            if (full[0] == '/') normalise(full);
+            ok = full[0] != '/' || allowed_path(full);
+            if (debug) fprintf(stderr, "mk-sandbox: %s %s: %s\n", name, full, ok ? "allowed" : "DENIED");
+        }
+        memset(resp, 0, sizeof *resp);
+        resp->id = req->id;
+        if (ok) {
+            resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE; /* Landlock still decides */
+        } else {
+            resp->error = -EACCES;
+            if (!denied[0]) snprintf(denied, sizeof denied, "%s %.400s", name, full);
+            ++n_denied;
+        }
+        if (seccomp_notify_respond(listener, resp) != 0 && errno != ENOENT) break;
+    }
+    seccomp_notify_free(req, resp);
+    close(listener);
+}
+
+static void send_fd(int sock, int fd) {
+    char byte = 0;
+    struct iovec iov = {&byte, 1};
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } u;
+    memset(&u, 0, sizeof u);
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    if (sendmsg(sock, &msg, 0) != 1) die("hand over the seccomp listener", errno);
+}
+
+static int recv_fd(int sock) {
+    char byte;
+    struct iovec iov = {&byte, 1};
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } u;
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+    if (recvmsg(sock, &msg, 0) != 1) return -1; /* the runner died before handing it over */
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    if (!c || c->cmsg_type != SCM_RIGHTS) return -1;
+    int fd;
+    memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    return fd;
+}
+#else
+static char denied[1];
+static int n_denied;
+#endif
+
 /* ---- seccomp -------------------------------------------------------------------------------- */
 
 #ifdef MK_HAVE_SECCOMP
@@ -209,7 +399,7 @@ static void rule(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigne
     if (rc != 0) die(name, -rc);
 }
 
-static void install_seccomp(const char *exec_path) {
+static void install_seccomp(const char *exec_path, int notify_sock) {
     /* Default allow: kernels use ordinary syscalls (memory, threads, futexes, the runner's file I/O);
      * what could reach beyond the run is denied by name. Non-native ABIs (int 0x80, x32) are killed
      * by libseccomp's bad-architecture action. */
@@ -226,10 +416,23 @@ static void install_seccomp(const char *exec_path) {
         "ioperm", "settimeofday", "clock_settime", "adjtimex", "clock_adjtime", "setuid", "setgid",
         "setreuid", "setregid", "setresuid", "setresgid", "setgroups", "setfsuid", "setfsgid", "vhangup",
         "mknod", "mknodat", "lookup_dcookie", "personality", "uselib", "nfsservctl", "syslog"};
-    static const char *refused[] = {"sched_setaffinity", "sched_setscheduler", "sched_setattr", "sched_setparam",
-                                    "setpriority", "migrate_pages", "move_pages", "mbind", "set_mempolicy"};
+    /* where it runs and at which priority is the harness's choice (a timed kernel must not move to
+     * an idle core or raise itself) */
+    static const char *placement[] = {"sched_setaffinity", "sched_setscheduler", "sched_setattr", "sched_setparam",
+                                      "setpriority", "migrate_pages", "move_pages", "mbind", "set_mempolicy", "tkill"};
     for (size_t i = 0; i < sizeof killed / sizeof *killed; ++i) rule(ctx, SCMP_ACT_KILL_PROCESS, killed[i], 0, NULL);
-    for (size_t i = 0; i < sizeof refused / sizeof *refused; ++i) rule(ctx, SCMP_ACT_ERRNO(EPERM), refused[i], 0, NULL);
+    for (size_t i = 0; i < sizeof placement / sizeof *placement; ++i)
+        rule(ctx, SCMP_ACT_KILL_PROCESS, placement[i], 0, NULL);
+    /* signals to itself only (raise/abort use tgkill on their own pid) */
+    struct scmp_arg_cmp other_pid = SCMP_A0(SCMP_CMP_NE, (scmp_datum_t)getpid());
+    static const char *signalling[] = {"kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo"};
+    for (size_t i = 0; i < sizeof signalling / sizeof *signalling; ++i)
+        rule(ctx, SCMP_ACT_KILL_PROCESS, signalling[i], 1, &other_pid);
+    /* file system calls go past the supervisor, which names any path outside the sandbox in the
+     * verdict (Landlock denies them either way: the supervisor only reports) */
+    if (notify_sock >= 0)
+        for (size_t i = 0; i < sizeof watched / sizeof *watched; ++i)
+            rule(ctx, SCMP_ACT_NOTIFY, watched[i].name, 0, NULL);
     /* threads yes (CLONE_THREAD), processes no; clone3's flags sit behind a pointer, so clone3 says
      * ENOSYS and the C library falls back to clone */
     struct scmp_arg_cmp no_thread = SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0);
@@ -242,6 +445,14 @@ static void install_seccomp(const char *exec_path) {
     rule(ctx, SCMP_ACT_ERRNO(EPERM), "ioctl", 1, &tiocsti);
     int rc = seccomp_load(ctx);
     if (rc != 0) die("load the seccomp filter", -rc);
+    if (notify_sock >= 0) {
+        int fd = seccomp_notify_fd(ctx);
+        if (fd < 0) die("get the seccomp listener", -fd);
+        send_fd(notify_sock, fd);
+        close(fd);
+        close(notify_sock);
+        applied.supervised = 1;
+    }
     seccomp_release(ctx);
     applied.seccomp = 1;
 }
@@ -272,14 +483,15 @@ static void report(void) {
     if (opt.report_fd < 0) return;
     char line[256];
     int n = snprintf(line, sizeof line,
-                     "{\"landlock\": %d, \"seccomp\": %d, \"pidns\": %d, \"netns\": %d, \"userns\": %d, \"uid\": %d}\n",
+                     "{\"landlock\": %d, \"seccomp\": %d, \"pidns\": %d, \"netns\": %d, \"userns\": %d, \"uid\": %d, "
+                     "\"supervised\": %d}\n",
                      applied.landlock_abi, applied.seccomp, applied.pidns, applied.netns, applied.userns,
-                     applied.uid);
+                     applied.uid, applied.supervised);
     if (write(opt.report_fd, line, (size_t)n) != n) die("write the report", errno);
     close(opt.report_fd);
 }
 
-static void confine_and_exec(char **argv) {
+static void confine_and_exec(char **argv, int notify_sock) {
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) die("set the parent-death signal", errno);
     limit(RLIMIT_CPU, "set RLIMIT_CPU", opt.cpu_s, opt.cpu_s + 1);
     limit(RLIMIT_AS, "set RLIMIT_AS", opt.as_mb << 20, opt.as_mb << 20);
@@ -305,7 +517,7 @@ static void confine_and_exec(char **argv) {
     if (opt.landlock) confine_files();
     char *path = exec_path_copy(argv[0]);
 #ifdef MK_HAVE_SECCOMP
-    if (opt.seccomp) install_seccomp(path);
+    if (opt.seccomp) install_seccomp(path, notify_sock);
 #else
     if (opt.seccomp > 1) die("install seccomp (built without libseccomp)", ENOSYS);
 #endif
@@ -374,30 +586,59 @@ int main(int argc, char **argv) {
      * kills everything left in the namespace. Without one, the program is our direct child. */
     int status_pipe[2] = {-1, -1};
     if (applied.pidns && pipe2(status_pipe, O_CLOEXEC) != 0) die("make a pipe", errno);
+    /* the runner's seccomp listener comes back over this pair; the supervisor is this process */
+    int socks[2] = {-1, -1};
+#ifdef MK_HAVE_SECCOMP
+    if (opt.seccomp && opt.landlock && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, socks) != 0)
+        die("make a socket pair", errno);
+#endif
     pid_t init = fork();
     if (init < 0) die("fork", errno);
     if (init == 0) {
-        if (!applied.pidns) confine_and_exec(program);
+        if (!applied.pidns) {
+            close(socks[0]);
+            confine_and_exec(program, socks[1]);
+        }
         if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) die("set the parent-death signal", errno);
         close(status_pipe[0]);
         pid_t child = fork();
         if (child < 0) die("fork in the namespace", errno);
         if (child == 0) {
             close(status_pipe[1]);
-            confine_and_exec(program);
+            close(socks[0]);
+            confine_and_exec(program, socks[1]);
         }
+        close(socks[1]);
+        close(socks[0]);
         if (opt.report_fd >= 0) close(opt.report_fd);
         int status = reap(child);
         if (write(status_pipe[1], &status, sizeof status) != (ssize_t)sizeof status) _exit(126);
         _exit(0);
     }
     if (opt.report_fd >= 0) close(opt.report_fd);
-    if (!applied.pidns) pass_on(reap(init));
-    close(status_pipe[1]);
-    int status = 0;
-    ssize_t got = read(status_pipe[0], &status, sizeof status);
-    int init_status = reap(init);
-    if (got != (ssize_t)sizeof status) pass_on(init_status); /* init itself failed (126) or was killed */
+#ifdef MK_HAVE_SECCOMP
+    if (socks[0] >= 0) {
+        close(socks[1]);
+        int listener = recv_fd(socks[0]);
+        close(socks[0]);
+        if (listener >= 0) supervise(listener);
+    }
+#endif
+    int status;
+    if (!applied.pidns) {
+        status = reap(init);
+    } else {
+        close(status_pipe[1]);
+        ssize_t got = read(status_pipe[0], &status, sizeof status);
+        int init_status = reap(init);
+        if (got != (ssize_t)sizeof status) status = init_status; /* init itself failed (126) or was killed */
+    }
+    if (denied[0]) {
+        /* the kernel reached outside its sandbox: that is the verdict, whatever it computed */
+        fprintf(stderr, "mk-sandbox: denied %s (outside the sandbox)%s\n", denied,
+                n_denied > 1 ? " and more" : "");
+        _exit(125);
+    }
     pass_on(status);
     return 126;
 }

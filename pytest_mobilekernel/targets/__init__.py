@@ -16,7 +16,7 @@ TARGETS = ("lite", "mnn")
 def get_target(name: str, **options: Any) -> Target:
     """``options``: the --mnn-* settings and the run's ``cache`` (targets ignore what they do not use)."""
     if name == "lite":
-        return LiteTarget()
+        return LiteTarget(static_checks=options.get("static_checks", True))
     if name == "mnn":
         from .mnn import MNNTreeTarget  # filelock, cmake: only when asked for
 
