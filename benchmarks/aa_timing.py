@@ -37,6 +37,7 @@ def main() -> None:  # noqa: C901 - a script: options, then one loop
     ap.add_argument("-k", default="")
     ap.add_argument("--cache-dir", default=None)
     ap.add_argument("--lanes", type=int, default=1, help="processes timing concurrently, one per CPU")
+    ap.add_argument("--verbose", action="store_true", help="per arm: the figure, the CPU bound, the protocol cost")
     ap.add_argument("--shard", default="0/1", help=argparse.SUPPRESS)  # i/n: this process's share (lanes)
     ap.add_argument("--out", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -50,8 +51,9 @@ def main() -> None:  # noqa: C901 - a script: options, then one loop
                                 session_dir=Path(tmp) / "session", label=args.kernels_label,
                                 worker_index=index if lanes else None))
         deviations: list[float] = []
+        covered: list[bool] = []  # does the 95 % interval of the A/A speedup contain 1.0?
         n_tasks = 0
-        print(f"{'task':32s} {'kernel A/A':>10s} {'IQR':>15s} {'MNN A/A':>10s}")
+        print(f"{'task':32s} {'kernel A/A':>10s} {'95% CI':>15s} {'MNN A/A':>10s}")
         refs = [r for r in discover(ROOT / "bench_tasks") if not args.k or args.k in r.id]
         for ref in refs[index::count]:
             try:
@@ -64,44 +66,59 @@ def main() -> None:  # noqa: C901 - a script: options, then one loop
                 print(f"{ref.id:32s} skipped: {build.message}")
                 continue
             with ev.scratch(ref) as wa, ev.scratch(ref) as wb:
-                arms = [ev.kernel_arm("a", data, build, wa), ev.kernel_arm("b", data, build, wb)]
+                a = ev.kernel_arm("a", data, build, wa, ref=ref)
+                b = ev.kernel_arm("b", data, build, wb, ref=ref)
+                arms = [a, b, *(n for n in (ev.null_arm(a, data, wa), ev.null_arm(b, data, wb)) if n)]
                 conv = mnn.convert(data, ev.cache)
                 sessions = []
                 if conv.ok:
                     try:
                         for name in ("mnn_a", "mnn_b"):
-                            s = mnn.open_session(data, conv.model)  # type: ignore[arg-type]
+                            s = mnn.open_session(data, conv.model, ev.timing_cpu)  # type: ignore[arg-type]
                             s.load(data.trials[0].graph_inputs)
                             sessions.append(s)
-                            arms.append(timing.Arm(name, s.time))
+                            arms.append(timing.Arm(name, timing.sampled(s.time)))
                     except mnn.MNNUnavailable:
-                        arms = arms[:2]
+                        arms = [x for x in arms if not x.name.startswith("mnn")]
                 try:
                     with ev.lock.shared():
                         timing.start(arms)
                     with ev.lock.exclusive():
                         timing.interleave(arms, args.blocks, args.block_ms)
+                except Exception as exc:  # noqa: BLE001 - a benchmark script reports and goes on
+                    print(f"{ref.id:32s} failed: {str(exc)[:120]}")
+                    continue
                 finally:
                     for s in sessions:
                         s.close()
-            by = {a.name: a for a in arms}
-            r = timing.speedup(by["a"].blocks, by["b"].blocks)
-            q1, q3 = timing.ratio_spread(by["a"].blocks, by["b"].blocks)
+            by = {x.name: x for x in arms}
+            r = timing.speedup(by["a"], by["b"])
+            lo, hi = timing.speedup_ci(by["a"], by["b"])
             deviations.append(abs(r - 1))
+            covered.append(lo <= 1.0 <= hi)
             n_tasks += 1
-            line = f"{ref.id:32s} {r:10.4f} {f'[{q1:.3f}, {q3:.3f}]':>15s}"
+            line = f"{ref.id:32s} {r:10.4f} {f'[{lo:.3f}, {hi:.3f}]':>15s}"
+            if args.verbose:
+                for x in (by["a"], by["b"]):
+                    cmp = timing.compare(x, None)
+                    line += f"  [{x.name}: p10 {cmp.latency_us:.3f} cpu {cmp.cpu_us or 0:.3f} protocol "
+                    line += f"{cmp.protocol_us or 0:.3f} us {cmp.clock or 'clock ok'}]"
             if "mnn_a" in by:
-                rm = timing.speedup(by["mnn_a"].blocks, by["mnn_b"].blocks)
+                rm = timing.speedup(by["mnn_a"], by["mnn_b"])
+                lo_m, hi_m = timing.speedup_ci(by["mnn_a"], by["mnn_b"])
                 deviations.append(abs(rm - 1))
+                covered.append(lo_m <= 1.0 <= hi_m)
                 line += f" {rm:10.4f}"
             print(line, flush=True)
         if args.out:
-            Path(args.out).write_text(json.dumps({"deviations": deviations, "tasks": n_tasks}))
-        summary(deviations, n_tasks)
+            Path(args.out).write_text(json.dumps({"deviations": deviations, "covered": covered, "tasks": n_tasks}))
+        summary(deviations, n_tasks, covered)
 
 
-def summary(deviations: list[float], n_tasks: int) -> None:
+def summary(deviations: list[float], n_tasks: int, covered: list[bool]) -> None:
     p95 = float(np.percentile(deviations, 95)) if deviations else float("nan")
+    if covered:
+        print(f"A/A: 95% intervals containing 1.0: {100 * sum(covered) / len(covered):.1f}% of {len(covered)}")
     print(f"A/A: {len(deviations)} comparisons (kernel and MNN), max |ratio-1| = "
           f"{100 * max(deviations, default=0):.2f}%")
     print(f"A/A: {n_tasks} tasks, p95 |ratio-1| = {100 * p95:.2f}%")
@@ -120,7 +137,8 @@ def run_lanes(args: argparse.Namespace) -> None:
             p.wait()
         lanes = [json.loads(Path(f"{tmp}/lane{i}.json").read_text()) for i in range(args.lanes)]
     print(f"lanes: {args.lanes} concurrent timing processes, one per CPU")
-    summary([d for lane in lanes for d in lane["deviations"]], sum(lane["tasks"] for lane in lanes))
+    summary([d for lane in lanes for d in lane["deviations"]], sum(lane["tasks"] for lane in lanes),
+            [c for lane in lanes for c in lane.get("covered", [])])
 
 
 if __name__ == "__main__":

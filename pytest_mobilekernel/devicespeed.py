@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,8 +51,8 @@ class BaselineFailed(MobileKernelError):
 
 
 def mnn_runner_block(ev: Evaluator, data: TaskData, runner: Path, work: Path, model: Path,
-                     libs: list[Path]) -> timing.BlockFn:
-    """A timing block of MNN on the device through the --mnn-runner contract."""
+                     libs: list[Path]) -> Callable[[int, int], list[int]]:
+    """A timing block of MNN on the device through the --mnn-runner contract (its samples)."""
     shutil.copyfile(model, work / "model.mnn")
     inputs = []
     for g, (input_name, src) in enumerate(zip(graph_input_names(data), data.trials[0].graph_inputs)):
@@ -123,7 +124,7 @@ def reference_source(ev: Evaluator, ref: TaskRef) -> Path:
 def _guard(block: timing.BlockFn) -> timing.BlockFn:
     """Failures of a baseline arm become BaselineFailed (the candidate's stay as they are)."""
 
-    def guarded(warmup: int, iterations: int) -> list[int]:
+    def guarded(warmup: int, iterations: int) -> timing.Block:
         try:
             return block(warmup, iterations)
         except (BaselineFailed, DeviceLost):
@@ -146,8 +147,8 @@ def speed_on_device(ev: Evaluator, ref: TaskRef, props: dict[str, Any]) -> Stage
     reasons: list[str] = []
     with ExitStack() as stack:
         work = stack.enter_context(ev.scratch(ref))
-        walls: list[tuple[int, float, int]] = []
-        arms = [ev.kernel_arm("kernel", data, build, work, walls)]
+        kernel = ev.kernel_arm("kernel", data, build, work, ref=ref)
+        arms = [kernel]
         baseline = _mnn_arm(ev, ref, data, opts, stack, reasons) or _reference_arm(ev, ref, data, build, stack, reasons)
         if baseline is not None:
             arms.append(baseline)
@@ -162,30 +163,26 @@ def speed_on_device(ev: Evaluator, ref: TaskRef, props: dict[str, Any]) -> Stage
                     reasons.append(str(exc))
                     arms = arms[:1]
                     arms[0].blocks.clear()
-                    walls.clear()
                     timing.interleave(arms, ev.settings.blocks, ev.settings.block_ms)
         except DeviceLost:
             raise
         except MobileKernelError as exc:
             return StageResult("speed", "failed", str(exc), props)
-    by_name = {a.name: a for a in arms}
-    suspicious = timing.timer_check(walls)
-    if suspicious:
-        props["failure"] = suspicious
-        return StageResult("speed", "failed", f"timing rejected: {suspicious}", props)
-    kernel = by_name["kernel"]
-    kernel_us = timing.latency_ns(kernel.blocks) / 1e3
-    props.update(latency_us=round(kernel_us, 3), blocks=ev.settings.blocks, iterations=kernel.iterations)
-    parts = [f"kernel {kernel_us:.1f} us on {ev.device.name}"]
     base = arms[1] if len(arms) > 1 else None
-    if base is not None:
-        s = timing.speedup(base.blocks, kernel.blocks)
-        q1, q3 = timing.ratio_spread(base.blocks, kernel.blocks)
-        base_us = round(timing.latency_ns(base.blocks) / 1e3, 3)
-        props.update(speedup=round(s, 4), speedup_q1=round(q1, 4), speedup_q3=round(q3, 4))
+    result = timing.compare(kernel, base)
+    if result.clock:
+        props["failure"] = result.clock
+        return StageResult("speed", "failed", f"timing rejected: {result.clock}", props)
+    kernel_us = result.latency_us
+    props.update(latency_us=round(kernel_us, 4), blocks=ev.settings.blocks, iterations=result.iterations)
+    parts = [f"kernel {kernel_us:.1f} us on {ev.device.name}"]
+    if base is not None and result.speedup is not None:
+        s, base_us = result.speedup, round(result.base_us or 0.0, 4)
+        props.update(speedup=round(s, 4), speedup_ci_low=round(result.ci_low or 0.0, 4),
+                     speedup_ci_high=round(result.ci_high or 0.0, 4))
         if base.name == "mnn":
             props.update(baseline=MNN_DEVICE, mnn_us=base_us)
-            parts.insert(0, f"{s:.2f}x vs MNN on the device")
+            parts.insert(0, f"{s:.2f}x vs MNN on the device [95% CI {result.ci_low:.2f}-{result.ci_high:.2f}]")
             parts.append(f"MNN {base_us:.1f} us")
         else:
             props.update(baseline=REFERENCE_KERNEL, reference_us=base_us)
@@ -199,7 +196,7 @@ def speed_on_device(ev: Evaluator, ref: TaskRef, props: dict[str, Any]) -> Stage
         parts.append(f"no MNN baseline: {props['no_mnn_baseline']}")
     samples_path = ev.settings.session_dir / "samples" / ref.category / f"{ref.name}.json"
     samples_path.parent.mkdir(parents=True, exist_ok=True)
-    samples_path.write_text(json.dumps({a.name: a.blocks for a in arms}))
+    samples_path.write_text(json.dumps({a.name: a.samples for a in arms}))
     return StageResult("speed", "passed", ", ".join(parts), props)
 
 
@@ -224,7 +221,7 @@ def _mnn_arm(ev: Evaluator, ref: TaskRef, data: TaskData, opts: dict[str, Any], 
     except BaselineFailed as exc:
         reasons.append(str(exc))
         return None
-    return timing.Arm("mnn", block)
+    return timing.Arm("mnn", timing.sampled(block))
 
 
 def _reference_arm(ev: Evaluator, ref: TaskRef, data: TaskData, build: Any, stack: ExitStack,
@@ -238,6 +235,6 @@ def _reference_arm(ev: Evaluator, ref: TaskRef, data: TaskData, build: Any, stac
         reasons.append(f"reference kernel does not build: {ref_build.message}")
         return None
     work = stack.enter_context(ev.scratch(ref))
-    arm = ev.kernel_arm("reference", data, ref_build, work)
+    arm = ev.kernel_arm("reference", data, ref_build, work, ref=ref)
     arm.block = _guard(arm.block)
     return arm

@@ -34,10 +34,9 @@ from .sandbox import LimitedServer, Limits, ProcessResult
 from .targets import BuildResult, RunPlan, get_target
 from .tasks import DEFAULT_SEEDS, TaskData, TaskRef, build_model, load_module, make_inputs, materialize
 from .toolchain import Toolchain, toolchain_for
-from .verify import Verdict, sample_ok, verify_trials
+from .verify import check_arrays, verify_trials
 
 STAGES = ("compile", "correctness", "speed")
-FULL_CHECK_SHARE = 0.25  # timed blocks whose outputs are verified in full (the others are spot-checked)
 
 
 def screen_message(source: str) -> str:
@@ -227,14 +226,20 @@ class Evaluator:
             conversion = mnn.convert(data, self.cache)
         fb.bytes = sum(_nbytes(d) for d in [*data.inputs, *data.outputs] if d is not None)
         with self.scratch(ref) as work:
-            arms = [self.kernel_arm("kernel", data, build, work, source=source)]
+            kernel = self.kernel_arm("kernel", data, build, work, ref=ref, source=source)
+            arms = [kernel]
+            null = self.null_arm(kernel, data, work)
+            if null is not None:
+                arms.append(null)
             session = None
+            mnn_arm = None
             try:
                 if conversion.ok and not self.device.remote:  # host MNN vs a phone's kernel: meaningless
                     try:
                         session = mnn.open_session(data, conversion.model, self.timing_cpu)  # type: ignore[arg-type]
                         session.load(data.trials[0].graph_inputs)
-                        arms.append(timing.Arm("mnn", session.time))
+                        mnn_arm = timing.Arm("mnn", timing.sampled(session.time))
+                        arms.append(mnn_arm)
                     except mnn.MNNUnavailable:
                         session = None
                 with self.lock.shared():
@@ -248,11 +253,14 @@ class Evaluator:
             finally:
                 if session:
                     session.close()
-        fb.latency_us = timing.latency_ns(arms[0].blocks) / 1e3
+        result = timing.compare(kernel, mnn_arm)
+        if result.clock:
+            return Feedback(True, "built", build.diagnostics, False, f"timing rejected: {result.clock}",
+                            result.clock)
+        fb.latency_us = result.latency_us
         fb.gbps = fb.bytes / (fb.latency_us * 1e3) if fb.latency_us else None
-        if len(arms) > 1:
-            fb.mnn_us = timing.latency_ns(arms[1].blocks) / 1e3
-            fb.speedup = timing.speedup(arms[1].blocks, arms[0].blocks)
+        if result.speedup is not None:
+            fb.mnn_us, fb.speedup = result.base_us, result.speedup
         try:
             fb.ceiling_bytes, fb.ceiling_gbps = roofline.ceiling(roofline.measure(self), fb.bytes)
         except (MobileKernelError, OSError):
@@ -466,9 +474,12 @@ class Evaluator:
         session = None
         mnn_reason = "" if conversion.ok else conversion.message
         busy: list[int] = []
-        walls: list[tuple[int, float, int, float]] = []
         with self.scratch(ref) as work:
-            arms.append(self.kernel_arm("kernel", data, build, work, walls))
+            kernel = self.kernel_arm("kernel", data, build, work, ref=ref)
+            arms.append(kernel)
+            null = self.null_arm(kernel, data, work)
+            if null is not None:
+                arms.append(null)
             try:
                 # Set-up runs on the timing CPU too (MNN's worker and the runner are pinned there):
                 # under the shared lock, so it never overlaps another worker's measurement.
@@ -479,7 +490,7 @@ class Evaluator:
                             matches, mnn_err = mnn.check_against_reference(data, session, work, self.cache)
                             props.update(mnn_matches=matches, mnn_max_abs_err=mnn_err)
                             session.load(data.trials[0].graph_inputs)
-                            arms.append(timing.Arm("mnn", session.time))
+                            arms.append(timing.Arm("mnn", timing.sampled(session.time)))
                         except mnn.MNNUnavailable as exc:
                             mnn_reason = f"MNN cannot run {data.op_type}: {exc}"
                             if session:
@@ -487,7 +498,7 @@ class Evaluator:
                             session = None
                     want_torch = self.settings.torch_baseline
                     if want_torch == "always" or (want_torch == "auto" and session is None):
-                        arms.append(timing.Arm("torch", self._torch_block(ref, data)))
+                        arms.append(timing.Arm("torch", timing.sampled(self._torch_block(ref, data))))
                     timing.start(arms)
                 with self.lock.exclusive():
                     try:
@@ -499,7 +510,6 @@ class Evaluator:
                         arms = [a for a in arms if a.name != "mnn"]
                         for a in arms:
                             a.blocks.clear()
-                        walls.clear()
                         timing.interleave(arms, self.settings.blocks, self.settings.block_ms,
                                           on_block=lambda: busy.append(timing.busy_processes()))
             except DeviceLost:
@@ -509,7 +519,7 @@ class Evaluator:
             finally:
                 if session:
                     session.close()
-        return self._speed_result(ref, props, arms, walls, busy, mnn_reason)
+        return self._speed_result(ref, props, arms, busy, mnn_reason)
 
     def _speed_on_tree(self, ref: TaskRef, props: dict[str, Any]) -> StageResult:
         """The candidate's library against the original's, same runner, same op-level timing."""
@@ -517,9 +527,8 @@ class Evaluator:
         candidate, build = self.build(ref)
         base = self.target.baseline(self.toolchain(), self.cache)  # type: ignore[attr-defined]
         busy: list[int] = []
-        walls: list[tuple[int, float, int, float]] = []
         with self.scratch(ref) as work, self.scratch(ref) as base_work:
-            arms = [self.kernel_arm("kernel", data, build, work, walls, source=candidate.source),
+            arms = [self.kernel_arm("kernel", data, build, work, ref=ref, source=candidate.source),
                     self.kernel_arm("mnn", data, base, base_work, source=candidate.source, verify=False)]
             try:
                 with self.lock.shared():
@@ -539,63 +548,81 @@ class Evaluator:
             props.update(mnn_matches=verdict.ok,
                          mnn_max_abs_err=max((o.max_abs_err for o in verdict.outputs), default=0.0),
                          mnn_tree=str(self.target.sdk_dir))
-        return self._speed_result(ref, props, arms, walls, busy, "")
+        return self._speed_result(ref, props, arms, busy, "")
 
-    def _speed_result(self, ref: TaskRef, props: dict[str, Any], arms: list[timing.Arm],
-                      walls: list[tuple[int, float, int, float]], busy: list[int], mnn_reason: str) -> StageResult:
+    def _speed_result(self, ref: TaskRef, props: dict[str, Any], arms: list[timing.Arm], busy: list[int],
+                      mnn_reason: str) -> StageResult:
         by_name = {a.name: a for a in arms}
-        suspicious = timing.timer_check(walls)
-        if suspicious:
-            props["failure"] = suspicious
-            return StageResult("speed", "failed", f"timing rejected: {suspicious}", props)
-        kernel_us = timing.latency_ns(by_name["kernel"].blocks) / 1e3
-        props.update(latency_us=round(kernel_us, 3), blocks=self.settings.blocks,
-                     iterations=by_name["kernel"].iterations, busy_processes=max(busy) if busy else -1)
+        result = timing.compare(by_name["kernel"], by_name.get("mnn"))
+        if result.clock:
+            props["failure"] = result.clock
+            return StageResult("speed", "failed", f"timing rejected: {result.clock}", props)
+        kernel_us = result.latency_us
+        props.update(latency_us=round(kernel_us, 4), blocks=self.settings.blocks, iterations=result.iterations,
+                     busy_processes=max(busy) if busy else -1)
+        if result.cpu_us is not None:
+            props["cpu_us"] = round(result.cpu_us, 4)  # the kernel's CPU per call by the harness's clock
+        if result.protocol_us is not None:
+            props["protocol_us"] = round(result.protocol_us, 4)  # what checking every call cost (subtracted)
         parts = [f"kernel {kernel_us:.1f} us"]
-        if "mnn" in by_name:
-            mnn_arm = by_name["mnn"]
-            s = timing.speedup(mnn_arm.blocks, by_name["kernel"].blocks)
-            q1, q3 = timing.ratio_spread(mnn_arm.blocks, by_name["kernel"].blocks)
+        if result.speedup is not None:
             # mnn-tree: MNN's original kernel, built from the same checkout and timed by the same runner
             props.update(baseline="mnn-tree" if self.target.name == "mnn" else "mnn",
-                         mnn_us=round(timing.latency_ns(mnn_arm.blocks) / 1e3, 3),
-                         speedup=round(s, 4), speedup_q1=round(q1, 4), speedup_q3=round(q3, 4))
-            parts.insert(0, f"{s:.2f}x vs MNN")
+                         mnn_us=round(result.base_us or 0.0, 4), speedup=round(result.speedup, 4),
+                         speedup_ci_low=round(result.ci_low or 0.0, 4), speedup_ci_high=round(result.ci_high or 0.0, 4))
+            parts.insert(0, f"{result.speedup:.2f}x vs MNN [95% CI {result.ci_low:.2f}-{result.ci_high:.2f}]")
             parts.append(f"MNN {props['mnn_us']:.1f} us")
         else:
             props.update(baseline="none", no_mnn_baseline=mnn_reason)
             parts.insert(0, f"no MNN baseline ({mnn_reason})")
         if "torch" in by_name:
-            st = timing.speedup(by_name["torch"].blocks, by_name["kernel"].blocks)
-            props.update(torch_us=round(timing.latency_ns(by_name["torch"].blocks) / 1e3, 3),
-                         speedup_torch=round(st, 4))
-            parts.append(f"{st:.2f}x vs torch eager")
+            st = timing.compare(by_name["kernel"], by_name["torch"])
+            props.update(torch_us=round(st.base_us or 0.0, 3), speedup_torch=round(st.speedup or 0.0, 4))
+            parts.append(f"{st.speedup:.2f}x vs torch eager")
         samples_path = self.settings.session_dir / "samples" / ref.category / f"{ref.name}.json"
         samples_path.parent.mkdir(parents=True, exist_ok=True)
-        samples_path.write_text(json.dumps({a.name: a.blocks for a in arms}))
+        samples_path.write_text(json.dumps({a.name: a.samples for a in arms}))
         return StageResult("speed", "passed", ", ".join(parts), props)
 
     # -- helpers -------------------------------------------------------------------------------
-    def kernel_arm(self, name: str, data: TaskData, build: BuildResult, work: Path,
-                   walls: list[tuple[int, float, int, float]] | None = None, source: str = "",
-                   verify: bool = True) -> timing.Arm:
-        """The timing arm of a built kernel on the device: its blocks, and its start (the runner).
+    def kernel_arm(self, name: str, data: TaskData, build: BuildResult, work: Path, ref: TaskRef | None = None,
+                   source: str = "", verify: bool = True, null: bool = False) -> timing.Arm:
+        """The timing arm of a built kernel on the device (protocol v2, protocol.py).
 
-        The timed calls rotate through every trial's inputs and the outputs they produced are
-        verified after each block, so what was timed is what was checked. Where the device can
-        (the host), one runner process in serve mode runs every block of the work dir's
-        measurement; elsewhere each block is one runner invocation. ``walls`` collects
-        (iterations, the CPU time the parent saw, the runner's reported sum, the wall time) for the
-        timer cross-check.
+        Every timed call gets fresh inputs and poisoned outputs, and its outputs are retained; after
+        each block the runner is stopped, its CPU time read, and a secret subset of the block's calls
+        verified against PyTorch (``ref`` gives the task's model). Where the device can (the host),
+        one runner process in serve mode runs every block; elsewhere each block is one invocation
+        and its retained outputs come back as a file. ``null``: the null runner (the harness's own
+        do-nothing kernel) instead of ``build``, never verified.
         """
+        if self.target.protocol < 2:
+            return self._kernel_arm_v1(name, data, build, work, source=source, verify=verify)
+        from . import protocol
+        from .tasks import reference_outputs
+
         plan = self._plan(data, work, trials=range(len(data.trials)), source=source)
-        plan.timing_outputs = [[f"timed_t{t}_out{k}.npy" for k in range(len(data.outputs))]
-                               for t in range(len(data.trials))]
-        assert build.binary is not None
-        binary = build.binary
+        plan.feeds = protocol.feeds(data.input_sources, data.inputs, self.target.feeds_graph)
+        plan.null = null
+        layout = protocol.Layout([d.shape for d in data.outputs], [d.dtype for d in data.outputs])
+        max_calls = min(5000, layout.max_calls())
+        retention = None if self.device.remote else protocol.Retention(max_calls * layout.slot_bytes)
+        plan.retention = {"bytes": max_calls * layout.slot_bytes, **({"fd": retention.fd} if retention else {})}
+        fds = (retention.fd,) if retention else ()
+        if retention is not None:
+            self._closers.setdefault(work, []).append(retention.close)
+        if null:
+            binary = self.target.null_runner(self.toolchain(), self.cache)
+            verify = False
+        else:
+            assert build.binary is not None
+            binary = build.binary
         limits = self.timing_limits
         server: LimitedServer | None = None
         serving = True
+        kinds = protocol.graph_feeds(plan.feeds, data.graph_inputs)
+        bases: list[list[np.ndarray]] = []
+        rng = np.random.default_rng(secrets.randbits(64))  # which calls are checked: never in the runner
 
         def failed(proc: ProcessResult) -> MobileKernelError:
             self.device_gone(proc)
@@ -606,9 +633,8 @@ class Evaluator:
             nonlocal server, serving
             if serving and server is None:
                 plan.serve = True
-                # a spec with timing (each served block then says its own warm-up and size)
-                plan.iterations = max(plan.iterations, 1)
-                server = self.device.serve(binary, work, self.target.write_spec(work, plan), limits)
+                plan.iterations = max(plan.iterations, 1)  # a spec with timing
+                server = self.device.serve(binary, work, self.target.write_spec(work, plan), limits, pass_fds=fds)
                 if server is None:
                     serving, plan.serve = False, False
                 else:
@@ -617,53 +643,130 @@ class Evaluator:
                     if end is not None:
                         raise failed(end)
 
-        def run_block(warmup: int, iterations: int) -> tuple[float, float]:
-            """Run one block; returns (CPU seconds, wall seconds) the parent measured."""
-            plan.warmup, plan.iterations = warmup, iterations
+        def check(nonce: int, iterations: int, area: Any) -> None:
+            """The secret subset of this block's calls against PyTorch."""
+            assert ref is not None, "a verified arm needs the task"
+            if not bases:
+                bases.extend([np.load(p) for p in trial.graph_inputs] for trial in data.trials)
+            for call in protocol.choose_calls(rng, iterations):
+                got = layout.outputs(area, call)
+                expect = reference_outputs(ref, protocol.call_inputs(bases, kinds, nonce, call))
+                for k, (g, e) in enumerate(zip(got, expect)):
+                    result = check_arrays(k, g, np.asarray(e), data.atol, data.rtol)
+                    if not result.ok:
+                        raise MobileKernelError(f"timed call {call + 1} of {iterations} computed wrong outputs "
+                                                f"(results reused or work skipped?): {result.summary()}")
+
+        def run(warmup: int, iterations: int, mode: str) -> timing.Block:
+            iterations = min(iterations, max_calls)
+            nonce = secrets.randbits(48)  # decides the inputs and names the files of this block only
+            plan.warmup, plan.iterations, plan.nonce, plan.null_block = warmup, iterations, nonce, mode == "null"
             start()
             if server is not None:
+                cpu0, began = server.cpu_ns(), time.perf_counter_ns()
+                end = server.expect(f"done {nonce}", send=f"{mode} {nonce} {warmup} {iterations}")
+                wall = time.perf_counter_ns() - began
+                if end is not None:
+                    raise failed(end)
+                server.pause()  # nothing runs until the checks are done: all its work is counted below
+                cpu1 = server.cpu_ns()
+                cpu = cpu1 - cpu0 if cpu0 is not None and cpu1 is not None else None
+                area: Any = retention.area if retention else None
+            else:
+                proc = self.device.run(binary, work, self.target.write_spec(work, plan), limits, pass_fds=fds)
+                if not proc.ok:
+                    raise failed(proc)
+                wall = int(proc.wall_seconds * 1e9)
+                cpu = int(proc.cpu_seconds * 1e9) if proc.cpu_seconds else None
+                area = retention.area if retention else (work / f"retained-{nonce}.bin").read_bytes()
+            try:
+                try:  # files of this block's nonce only: a stale or foreign file is no answer
+                    reply = json.loads((work / f"timing-{nonce}.json").read_text())
+                    samples = [int(x) for x in reply["samples_ns"]]
+                    assert int(reply["nonce"]) == nonce and len(samples) == iterations
+                except (OSError, ValueError, KeyError, TypeError, AssertionError):
+                    raise MobileKernelError(f"kernel's runner gave no valid timing for block {nonce}") from None
+                (work / f"timing-{nonce}.json").unlink(missing_ok=True)
+                if verify and mode == "block":
+                    check(nonce, iterations, area)
+            finally:
+                if server is not None:
+                    server.resume()
+            return timing.Block(samples, iterations, cpu, wall)
+
+        arm = timing.Arm(name, lambda w, n: run(w, n, "block"), start=start, runner=True, max_iterations=max_calls)
+        # null blocks: the same runner process runs the protocol without calling the kernel
+        arm.null = timing.Arm(f"{name}-protocol", lambda w, n: run(w, n, "null"), runner=True,
+                              max_iterations=max_calls)
+        return arm
+
+    def null_arm(self, kernel: timing.Arm, data: TaskData, work: Path) -> timing.Arm | None:
+        """The protocol's own cost beside ``kernel`` (same process, same N), subtracted from it."""
+        return kernel.null
+
+    def _kernel_arm_v1(self, name: str, data: TaskData, build: BuildResult, work: Path, source: str = "",
+                       verify: bool = True) -> timing.Arm:
+        """Protocol v1, for runners that do not speak v2 yet (the on-tree runner): the timed calls
+        rotate through the trials' inputs, the outputs of each set's last call are verified, and the
+        runner's own samples are the figure (cross-checked against its CPU time by ``clock_check``)."""
+        plan = self._plan(data, work, trials=range(len(data.trials)), source=source)
+        plan.timing_outputs = [[f"timed_t{t}_out{k}.npy" for k in range(len(data.outputs))]
+                               for t in range(len(data.trials))]
+        assert build.binary is not None
+        binary = build.binary
+        limits = self.timing_limits
+        server: LimitedServer | None = None
+
+        def failed(proc: ProcessResult) -> MobileKernelError:
+            self.device_gone(proc)
+            return MobileKernelError("kernel " + proc.describe(limits) + " during timing")
+
+        def start() -> None:
+            nonlocal server
+            if server is None:
+                plan.serve = True
+                plan.iterations = max(plan.iterations, 1)
+                server = self.device.serve(binary, work, self.target.write_spec(work, plan), limits)
+                if server is not None:
+                    self._closers.setdefault(work, []).append(server.close)
+                    end = server.expect("ready")
+                    if end is not None:
+                        raise failed(end)
+
+        def block(warmup: int, iterations: int) -> timing.Block:
+            plan.warmup, plan.iterations = warmup, iterations
+            start()
+            for stale in plan.timing_outputs:
+                for out in stale:
+                    (work / out).unlink(missing_ok=True)
+            (work / plan.timing_file).unlink(missing_ok=True)
+            if server is not None:
                 nonce = secrets.randbits(48)
-                cpu0, began = server.cpu_ns(), time.perf_counter()
+                cpu0, began = server.cpu_ns(), time.perf_counter_ns()
                 end = server.expect(f"done {nonce}", send=f"block {nonce} {warmup} {iterations}")
-                wall = time.perf_counter() - began
+                wall = time.perf_counter_ns() - began
                 if end is not None:
                     raise failed(end)
                 cpu1 = server.cpu_ns()
-                return ((cpu1 - cpu0) / 1e9 if cpu0 is not None and cpu1 is not None else wall), wall
-            proc = self.device.run(binary, work, self.target.write_spec(work, plan), limits)
-            if not proc.ok:
-                raise failed(proc)
-            # CPU time where the device reports it (host), else wall time
-            return (proc.cpu_seconds if proc.cpu_seconds else proc.wall_seconds), proc.wall_seconds
-
-        rng = np.random.default_rng(secrets.randbits(64))
-        blocks_done = 0
-
-        def block(warmup: int, iterations: int) -> list[int]:
-            nonlocal blocks_done
-            spent, wall = run_block(warmup, iterations)
+                cpu = cpu1 - cpu0 if cpu0 is not None and cpu1 is not None else None
+            else:
+                proc = self.device.run(binary, work, self.target.write_spec(work, plan), limits)
+                if not proc.ok:
+                    raise failed(proc)
+                wall, cpu = int(proc.wall_seconds * 1e9), int(proc.cpu_seconds * 1e9) if proc.cpu_seconds else None
             timing_json = json.loads((work / plan.timing_file).read_text())
             samples = timing_json["samples_ns"]
-            if not verify:  # a baseline (MNN's original kernel): whether it is right is reported, not judged
-                return samples
-            checks = [([work / o for o in outs], [Path(r) for r in trial.references])
-                      for outs, trial in zip(plan.timing_outputs, data.trials) if iterations >= len(data.trials)]
-            blocks_done += 1
-            # Every block is spot-checked; the first and a random quarter of the others in full.
-            if blocks_done > 1 and rng.random() >= FULL_CHECK_SHARE and sample_ok(checks, data.atol, data.rtol, rng):
-                verdict = Verdict(ok=True, trials=len(checks), outputs=[])
-            else:
+            if verify and iterations >= len(data.trials):
+                checks = [([work / o for o in outs], [Path(r) for r in trial.references])
+                          for outs, trial in zip(plan.timing_outputs, data.trials)]
                 verdict = verify_trials(checks, data.atol, data.rtol)
-            if not verdict.ok:
-                raise MobileKernelError("outputs of the timed calls are wrong (results reused across calls?): "
-                                        + verdict.summary())
-            if walls is not None:
-                # total_ns: runners that time an op inside a larger call (the on-tree runner) report the
-                # whole calls too, measured with the same clock, for the cross-check against CPU time
-                walls.append((iterations, spent, int(timing_json.get("total_ns") or sum(samples)), wall))
-            return samples
+                if not verdict.ok:
+                    raise MobileKernelError("outputs of the timed calls are wrong (results reused across calls?): "
+                                            + verdict.summary())
+            return timing.Block(samples, iterations, cpu, wall)
 
-        return timing.Arm(name, block, start=start)
+        # no null blocks in v1: the clock check bounds the samples by the block's wall time only
+        return timing.Arm(name, block, start=start, runner=True)
 
     def _plan(self, data: TaskData, work: Path, trials: Any, source: str = "") -> RunPlan:
         """Copy the trial inputs into the work dir; the runner sees only relative paths.

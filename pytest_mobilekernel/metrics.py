@@ -3,6 +3,7 @@
 CSR    = tasks whose kernel builds / all tasks
 FCR    = tasks whose kernel is correct / all tasks
 fast_p = tasks correct AND speedup over MNN > p / all tasks   (p = 0.5, 1.0, 1.5)
+fast_p significant = tasks correct AND the lower end of the speedup's 95 % interval > p / all tasks
 pass@k = 1 - C(n-c, k) / C(n, k) per task, averaged (unbiased estimator for n samples, c correct)
 A task with no MNN baseline never counts as fast (its speedup over PyTorch eager is reported apart).
 """
@@ -24,6 +25,8 @@ class TaskOutcome:
     compiled: bool | None = None  # None: stage not run
     correct: bool | None = None
     speedup: float | None = None  # over MNN
+    speedup_ci_low: float | None = None  # its 95 % bootstrap interval over the paired blocks
+    speedup_ci_high: float | None = None
     speedup_torch: float | None = None
     latency_us: float | None = None
     mnn_us: float | None = None
@@ -52,6 +55,8 @@ class Metrics:
     no_baseline: int
     pass_at: dict[int, float] = field(default_factory=dict)
     tokens: int = 0
+    # fast_p counting only speedups whose 95 % interval lies above p ("significantly faster")
+    fast_significant: dict[float, float | None] = field(default_factory=dict)
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:
@@ -80,16 +85,19 @@ def compute(outcomes: list[TaskOutcome]) -> Metrics:
     pooled = len({o.device for o in timed}) > 1
     over_mnn = [o for o in outcomes if o.correct and o.speedup is not None and not o.no_mnn_baseline]
     fast: dict[float, float | None] = {}
+    significant: dict[float, float | None] = {}
     for p in FAST_THRESHOLDS:
         fast[p] = (sum(1 for o in over_mnn if o.speedup > p) / n  # type: ignore[operator]
                    if n and fcr is not None and timed and not pooled else None)
+        significant[p] = (sum(1 for o in over_mnn if o.speedup_ci_low is not None and o.speedup_ci_low > p) / n
+                          if fast[p] is not None else None)
     return Metrics(
         tasks=n, csr=csr, fcr=fcr, fast=fast,
         geomean_speedup=None if pooled else geomean([o.speedup for o in over_mnn]),  # type: ignore[misc]
         geomean_speedup_torch=None if pooled else geomean(
             [o.speedup_torch for o in outcomes if o.correct and o.speedup_torch is not None]),
         timed=len(timed), no_baseline=sum(1 for o in outcomes if o.no_mnn_baseline),
-        pass_at=pass_at(outcomes), tokens=sum(o.tokens for o in outcomes),
+        pass_at=pass_at(outcomes), tokens=sum(o.tokens for o in outcomes), fast_significant=significant,
     )
 
 

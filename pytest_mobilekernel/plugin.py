@@ -51,9 +51,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--mk-cache-dir", default=None, help="build/task cache (default: $XDG_CACHE_HOME/pytest-mobilekernel)")
     g.addoption("--mk-results", default=".mobilekernel/results.json", help="machine-readable results file")
     g.addoption("--mk-report", default=None, help="write results.json, report.md and PNG plots into this directory")
-    g.addoption("--mk-seeds", default="1,2,random",
+    g.addoption("--mk-seeds", default="1,2,random,random",
                 help="input seeds for correctness, comma-separated; 'random' is drawn once per run, so a kernel "
-                     "cannot know every input in advance (default: 1,2,random)")
+                     "cannot know every input in advance (default: 1,2,random,random: two public, two secret)")
     g.addoption("--mk-blocks", type=int, default=Settings.blocks, help="interleaved timing blocks per arm")
     g.addoption("--mk-block-ms", type=float, default=Settings.block_ms, help="target duration of one timing block (ms)")
     g.addoption("--mk-timeout", type=float, default=30.0, help="wall-time limit of one kernel run (s)")
@@ -107,8 +107,10 @@ def _settings(config: pytest.Config, session_id: str) -> Settings:
     cache_dir = Path(config.getoption("mk_cache_dir") or default_root()).resolve()
     random_seed = config.stash[RANDOM_SEED]
     try:
-        seeds = tuple(random_seed if s.strip() == "random" else int(s)
-                      for s in str(config.getoption("mk_seeds")).split(",") if s.strip())
+        # each 'random' is its own secret seed (drawn once per run, shared by the workers)
+        words = [s.strip() for s in str(config.getoption("mk_seeds")).split(",") if s.strip()]
+        seeds = tuple(random_seed + 7919 * words[:k].count("random") if w == "random" else int(w)
+                      for k, w in enumerate(words))
     except ValueError:
         seeds_opt = config.getoption("mk_seeds")
         raise pytest.UsageError(f"--mk-seeds takes comma-separated integers, got {seeds_opt!r}") from None

@@ -47,15 +47,20 @@ def render(outcomes: list[TaskOutcome], run: dict[str, Any]) -> list[str]:
             note += f"; {o.speedup:.2f}x vs {o.baseline or 'baseline'}"
         if o.baseline == "mnn-device":
             note = (note + "; " if note else "") + "MNN on the device"
-        task_rows.append([o.task, verdict, _us(o.latency_us), _us(o.mnn_us), _x(vs_mnn), _x(o.speedup_torch),
+        ci = (f"{o.speedup_ci_low:.2f}-{o.speedup_ci_high:.2f}" if vs_mnn is not None and o.speedup_ci_low is not None
+              and o.speedup_ci_high is not None else "-")
+        task_rows.append([o.task, verdict, _us(o.latency_us), _us(o.mnn_us), _x(vs_mnn), ci, _x(o.speedup_torch),
                           note])
-    lines += _table(task_rows, ["task", "verdict", "kernel_us", "mnn_us", "vs_mnn", "vs_torch", "note"])
+    lines += _table(task_rows, ["task", "verdict", "kernel_us", "mnn_us", "vs_mnn", "95% CI", "vs_torch", "note"])
     lines.append("")
     cat_rows = [_row(c, m) for c, m in by_category(outcomes).items()]
     total = compute(outcomes)
     cat_rows.append(_row("ALL", total))
     lines += _table(cat_rows, ["category", "tasks", "CSR", "FCR", *[f"fast_{p:g}" for p in FAST_THRESHOLDS],
                                "geomean"])
+    if any(v is not None for v in total.fast_significant.values()):
+        lines.append("significantly faster (95% interval above p): " + ", ".join(
+            f"fast_{p:g} {_pct(v)}" for p, v in total.fast_significant.items()))
     if total.no_baseline:
         lines.append(f"{total.no_baseline} task(s) have no MNN baseline (counted as not fast); see vs_torch")
     differs = sum(1 for o in outcomes if o.mnn_matches is False)

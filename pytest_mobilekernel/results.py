@@ -68,6 +68,7 @@ class ResultsCollector:
                 if status == "passed":
                     o.compiled, o.correct = True, True
                     o.speedup = r.get("speedup")
+                    o.speedup_ci_low, o.speedup_ci_high = r.get("speedup_ci_low"), r.get("speedup_ci_high")
                     o.speedup_torch = r.get("speedup_torch")
                     o.latency_us = r.get("latency_us")
                     o.mnn_us = r.get("mnn_us")
@@ -100,5 +101,6 @@ class ResultsCollector:
 def _metrics_dict(m: Any) -> dict[str, Any]:
     d = asdict(m)
     d["fast"] = {f"fast_{p:g}": v for p, v in m.fast.items()}
+    d["fast_significant"] = {f"fast_{p:g}": v for p, v in m.fast_significant.items()}
     d["pass_at"] = {f"pass@{k}": v for k, v in m.pass_at.items()}
     return d

@@ -305,7 +305,8 @@ def _child_env(extra: dict[str, str] | None) -> dict[str, str]:
     return env
 
 
-def run_limited(argv: list[str], cwd: Path, limits: Limits, env: dict[str, str] | None = None) -> ProcessResult:
+def run_limited(argv: list[str], cwd: Path, limits: Limits, env: dict[str, str] | None = None,
+                pass_fds: tuple[int, ...] = ()) -> ProcessResult:
     """Run argv in cwd under limits; never raises for anything the child does."""
     child_env = _child_env(env)
     start = time.perf_counter()
@@ -319,6 +320,7 @@ def run_limited(argv: list[str], cwd: Path, limits: Limits, env: dict[str, str] 
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        pass_fds=pass_fds,
         **how,
     )
     timed_out = False
@@ -352,7 +354,8 @@ class LimitedServer:
     its clock cannot fake what the kernel's scheduler accounted to it.
     """
 
-    def __init__(self, argv: list[str], cwd: Path, limits: Limits, env: dict[str, str] | None = None) -> None:
+    def __init__(self, argv: list[str], cwd: Path, limits: Limits, env: dict[str, str] | None = None,
+                 pass_fds: tuple[int, ...] = ()) -> None:
         child_env = _child_env(env)
         self.limits = limits
         self._start = time.perf_counter()
@@ -360,7 +363,7 @@ class LimitedServer:
         self._stderr = tempfile.TemporaryFile()
         argv, how = _spawn(argv, cwd, limits, child_env)
         self.proc = subprocess.Popen(argv, cwd=cwd, env=child_env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self._stderr, start_new_session=True, **how)
+                                     stderr=self._stderr, start_new_session=True, pass_fds=pass_fds, **how)
         self._buffer = b""
         self._noise = b""  # what the child printed that was not a reply (bounded)
         self._program_pid: int | None = None
@@ -382,6 +385,30 @@ class LimitedServer:
         except (OSError, ValueError, IndexError):
             return None
         return total
+
+    def pause(self) -> None:
+        """Stop the program (SIGSTOP, which it cannot catch) and wait until it is stopped: nothing it
+        does after a block's reply escapes the CPU time read next, nor races the harness's checks."""
+        pid = self.program_pid()
+        if pid is None:
+            return
+        try:
+            os.kill(pid, signal.SIGSTOP)
+            for _ in range(10000):
+                with open(f"/proc/{pid}/stat") as f:
+                    if f.read().rsplit(")", 1)[1].split()[0] in ("T", "t", "Z", "X"):
+                        return
+                time.sleep(0.0001)
+        except (OSError, IndexError):
+            pass
+
+    def resume(self) -> None:
+        pid = self.program_pid()
+        if pid is not None:
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except OSError:
+                pass
 
     def program_pid(self) -> int | None:
         """The pid (as this process sees it) of the program itself, below the launcher's processes."""

@@ -330,6 +330,27 @@ def build_model(ref: TaskRef, module: Any) -> Any:
     return model.eval() if hasattr(model, "eval") else model
 
 
+_TEMPLATES: dict[tuple[Path, str], list[Any]] = {}
+
+
+def reference_outputs(ref: TaskRef, graph_inputs: list[Any]) -> list[Any]:
+    """PyTorch's outputs for these graph inputs (numpy arrays, in get_inputs' tensor order; any
+    non-tensor arguments as get_inputs gives them): the references of the timed calls."""
+    import numpy as np
+    import torch
+
+    module, model = _module_and_model(ref)
+    key = (ref.path, task_key(ref))
+    if key not in _TEMPLATES:
+        _TEMPLATES[key] = make_inputs(ref, module, DEFAULT_SEEDS[0])
+    feed = iter(graph_inputs)
+    inputs = []
+    for x in _TEMPLATES[key]:
+        arr = next(feed, None) if isinstance(x, torch.Tensor) else None
+        inputs.append(torch.from_numpy(np.ascontiguousarray(arr)) if arr is not None else x)
+    return _forward(ref, model, inputs)
+
+
 def make_inputs(ref: TaskRef, module: Any, seed: int) -> list[Any]:
     import numpy as np
     import torch

@@ -1,7 +1,8 @@
 """Correctness: candidate outputs against PyTorch reference outputs.
 
-Every output element must satisfy |out - ref| <= atol + rtol * |ref| (NaN only where the
-reference is NaN; integers and bools exactly). The runner poisons outputs before each call, so
+Every output element must satisfy |out - ref| <= atol + rtol * |ref| where the reference is
+finite; where it is not, the same infinity or NaN exactly (a tolerance around inf would admit any
+finite value); integers and bools exactly. The runner poisons outputs before each call, so
 elements a kernel never writes stay NaN (floats) or invalid (bools) and are counted as unwritten.
 The per-output summary is short on purpose: it is what the Debugger reads.
 """
@@ -117,6 +118,19 @@ def check_output(index: int, got_path: Path, ref_path: Path, atol: float, rtol: 
         got = load_output(got_path)
     except Exception as exc:  # noqa: BLE001 - a truncated file is the kernel's problem
         return OutputCheck(index, False, list(expect.shape), str(expect.dtype), problem=f"unreadable output: {exc}")
+    return check_arrays(index, got, expect, atol, rtol)
+
+
+def close_enough(got: np.ndarray, expect: np.ndarray, atol: float, rtol: float) -> np.ndarray:
+    """Per element: within atol + rtol*|ref| where the reference is finite; exactly the same inf, and
+    NaN only where NaN, where it is not (a tolerance around inf would admit any finite value)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        finite = np.isfinite(expect)
+        near = np.abs(got - expect) <= atol + rtol * np.abs(expect)
+        return np.where(finite, near & np.isfinite(got), (got == expect) | (np.isnan(got) & np.isnan(expect)))
+
+
+def check_arrays(index: int, got: np.ndarray, expect: np.ndarray, atol: float, rtol: float) -> OutputCheck:
     check = OutputCheck(index, True, list(expect.shape), str(expect.dtype))
     if got.shape != expect.shape:
         check.ok, check.problem = False, f"shape {tuple(got.shape)} != expected {tuple(expect.shape)}"
@@ -137,10 +151,9 @@ def check_output(index: int, got_path: Path, ref_path: Path, atol: float, rtol: 
         # the timed outputs of every block pass through here
         work = np.float64 if expect.dtype == np.float64 else np.float32
         g, e = got.astype(work, copy=False), expect.astype(work, copy=False)
-        with np.errstate(invalid="ignore", over="ignore"):
-            bad = ~((np.abs(g - e) <= atol + rtol * np.abs(e)) | (np.isnan(g) & np.isnan(e)))
+        bad = ~close_enough(g, e, atol, rtol)
         n_bad = int(np.count_nonzero(bad))
-        if n_bad == 0 and not np.isnan(g).any():
+        if n_bad == 0:
             check.max_abs_err = _max_abs(g, e)
             return check
         check.n_unwritten = int(np.count_nonzero(np.isnan(g) & ~np.isnan(e)))
@@ -213,10 +226,7 @@ def sample_ok(trials: list[tuple[list[Path], list[Path]]], atol: float, rtol: fl
                 if not np.array_equal(g.view(np.uint8), e.view(np.uint8)):
                     return False
             elif np.issubdtype(expect.dtype, np.floating):
-                g64, e64 = g.astype(np.float64), e.astype(np.float64)
-                with np.errstate(invalid="ignore"):
-                    ok = (np.abs(g64 - e64) <= atol + rtol * np.abs(e64)) | (np.isnan(g64) & np.isnan(e64))
-                if not ok.all():
+                if not close_enough(g.astype(np.float64), e.astype(np.float64), atol, rtol).all():
                     return False
             elif not np.array_equal(g, e):
                 return False

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_mobilekernel import timing
-
 CASES = [
     # label, stage that must fail, words of the verdict
-    ("cheat_reuse", "speed", "outputs of the timed calls are wrong"),
+    ("cheat_reuse", "correctness", "wrong output"),  # honest for 3 calls: the 4th seed (secret) shows it
     ("cheat_zero", "correctness", "wrong output"),
     ("partial", "correctness", "never written"),
     ("cheat_first_call_only", "correctness", "never written"),
@@ -35,15 +33,3 @@ def test_cheating_kernel_is_rejected(run_bench, label: str, stage: str, expect: 
     for s in earlier:  # the cheat got through the earlier stages, which is the point
         assert items[f"Activation/Relu::{s}"]["status"] == "passed"
     assert run.results["metrics"]["fast"]["fast_1"] in (0.0, None)
-
-
-def test_timer_cross_check_catches_a_lying_clock() -> None:
-    # (iterations, CPU s, reported ns, wall s)
-    honest = [(3, 0.010, 300_000, 0.02), *[(1000, 0.110, 100_000_000, 0.4)] * 5]  # 100 us/call, busy machine
-    assert timing.timer_check(honest) == ""
-    noisy_tiny = [(3, 0.051, 12_000, 0.06), (500, 0.025, 1_500_000, 0.03), (500, 0.039, 1_500_000, 0.04)]
-    assert timing.timer_check(noisy_tiny) == ""
-    lying = [(3, 0.010, 3_000, 0.02), *[(1000, 0.110, 1_000_000, 0.12)] * 5]  # reports 1 us per call
-    assert "timer interposition" in timing.timer_check(lying)
-    impossible = [(3, 0.010, 3_000, 0.02), (500, 0.060, 90_000_000, 0.07)]
-    assert "reported" in timing.timer_check(impossible)

@@ -6,6 +6,12 @@ import pytest
 from pytest_mobilekernel import timing
 
 
+def _arm(name: str, blocks: list[list[float]], **kw) -> timing.Arm:
+    arm = timing.Arm(name, lambda w, n: timing.Block([], n), **kw)
+    arm.blocks = [timing.Block([int(x) for x in b], len(b)) for b in blocks]
+    return arm
+
+
 def test_speedup_is_paired_and_robust_to_one_bad_block() -> None:
     rng = np.random.default_rng(0)
     base, cand = [], []
@@ -14,31 +20,67 @@ def test_speedup_is_paired_and_robust_to_one_bad_block() -> None:
         base.append(list(200 * drift + rng.exponential(5, 100)))
         cand.append(list(100 * drift + rng.exponential(2.5, 100)))
     cand[3] = [x * 5 for x in cand[3]]  # one disturbed block
-    assert timing.speedup(base, cand) == pytest.approx(2.0, rel=0.05)
-    q1, q3 = timing.ratio_spread(base, cand)
-    assert q1 <= timing.speedup(base, cand) <= q3
+    b, c = _arm("mnn", base), _arm("kernel", cand)
+    assert timing.speedup(b, c) == pytest.approx(2.0, rel=0.05)
+    lo, hi = timing.speedup_ci(b, c)
+    assert lo <= timing.speedup(b, c) <= hi and hi - lo < 0.2  # one bad block does not widen it much
+    result = timing.compare(c, b)
+    assert result.speedup == timing.speedup(b, c) and (result.ci_low, result.ci_high) == (lo, hi)
+
+
+def test_bootstrap_interval_covers_the_median_and_shrinks_with_agreement() -> None:
+    assert timing.bootstrap_ci(np.array([1.0] * 5)) == (1.0, 1.0)
+    wide = timing.bootstrap_ci(np.array([0.8, 0.9, 1.0, 1.1, 1.2]))
+    narrow = timing.bootstrap_ci(np.array([0.99, 0.995, 1.0, 1.005, 1.01]))
+    assert wide[0] <= 1.0 <= wide[1] and narrow[0] <= 1.0 <= narrow[1]
+    assert narrow[1] - narrow[0] < wide[1] - wide[0]
+    assert timing.bootstrap_ci(np.array([2.0, 2.1, 2.05, 1.95, 2.02]))[0] > 1.5  # significantly faster
 
 
 def test_block_statistic_is_lower_tail() -> None:
     samples = [100] * 90 + [1000] * 10
     assert timing.block_statistic(samples) == 100
-    assert timing.latency_ns([[100] * 10, [300] * 10, [200] * 10]) == 200
+    assert timing.latency_ns(_arm("a", [[100] * 10, [300] * 10, [200] * 10])) == 200
 
 
 def test_interleave_alternates_order_and_calibrates() -> None:
     calls: list[str] = []
 
     def arm(name: str, ns: int):
-        def block(warmup: int, iterations: int) -> list[int]:
+        def block(warmup: int, iterations: int) -> timing.Block:
             calls.append(name)
-            return [ns] * iterations
+            return timing.Block([ns] * iterations, iterations)
         return block
 
     a, b = timing.Arm("a", arm("a", 1000)), timing.Arm("b", arm("b", 100000))
     timing.interleave([a, b], blocks=4, block_ms=1.0)
-    assert calls[2:] == ["a", "b", "b", "a", "a", "b", "b", "a"]  # after one calibration call each
+    assert calls[4:] == ["a", "b", "b", "a", "a", "b", "b", "a"]  # after two calibration calls each
     assert a.iterations == 1000 and b.iterations == 10  # ~1 ms per block
-    assert len(a.blocks) == 4 and len(a.blocks[0]) == 1000
+    assert len(a.blocks) == 4 and len(a.blocks[0].samples) == 1000
+
+
+def _runner(samples_ns: float, cpu_ns: float, protocol_ns: float, wall_ns: float | None = None,
+            n: int = 100, blocks: int = 5) -> timing.Arm:
+    arm = timing.Arm("kernel", lambda w, k: timing.Block([], k), runner=True)
+    arm.null = timing.Arm("kernel-protocol", lambda w, k: timing.Block([], k), runner=True)
+    for _ in range(blocks):
+        total = (cpu_ns + protocol_ns) * n
+        arm.blocks.append(timing.Block([int(samples_ns)] * n, n, int(total), int(wall_ns * n if wall_ns else total)))
+        arm.null.blocks.append(timing.Block([0] * n, n, int(protocol_ns * n), int(protocol_ns * n)))
+    return arm
+
+
+def test_clock_check_has_no_size_floor() -> None:
+    # honest: the samples are the kernel's share of the CPU the scheduler accounted
+    assert timing.clock_check(_runner(100_000, 110_000, 20_000)) == ""
+    assert timing.clock_check(_runner(1_200, 1_500, 4_000)) == ""
+    # a forged clock on a slow kernel and on a 10 us one: both caught
+    assert "forged" in timing.clock_check(_runner(60, 60_000, 20_000))
+    assert "forged" in timing.clock_check(_runner(100, 10_000, 2_000))
+    # samples that add up to more than the block lasted
+    assert "which lasted" in timing.clock_check(_runner(50_000, 10_000, 1_000, wall_ns=20_000))
+    # baselines timed by the harness are not checked
+    assert timing.clock_check(_arm("mnn", [[1] * 10])) == ""
 
 
 @pytest.mark.parametrize("n", [1, 2, 7, 10, 2401])

@@ -3,18 +3,32 @@
 //
 //   runner SPEC.json
 //
-// For every trial in the spec it loads the inputs (.npy), poisons the outputs (NaN for floats, a
-// sentinel for integers, 0xAB for bools) so unwritten elements show, runs onExecute once and
-// writes the outputs (.npy). With "timing" it then runs warm-up calls and individually timed calls,
-// going through the trials' inputs in turn, writes the samples (ns) as JSON and, per input set, the
-// outputs of its last timed call for the harness to verify. With "timing": {"serve": 1} it stays up
-// and runs one such block per command read from stdin (see runBlock).
+// The runner is NOT trusted: the kernel shares its address space. Everything that decides a verdict
+// is checked by the harness outside this process (outputs against PyTorch, CPU time from the
+// kernel's scheduler accounting); what the runner does is make those checks possible.
+//
+// Correctness: for every trial it loads the inputs (.npy), poisons the outputs (NaN for floats, a
+// sentinel for integers, 0xAB for bools) so unwritten elements show, runs onExecute and writes the
+// outputs (.npy). onResize runs before any graph input holds data (it sees shapes and constant
+// initialisers only, as in MNN), so no work can be done on the inputs before the timed calls.
+//
+// Timing (protocol v2, see docs/timing.md): one block per "block NONCE WARMUP N" line on stdin (serve
+// mode) or per invocation; "null NONCE WARMUP N" runs the same block without calling the kernel. Every call of a block gets fresh inputs, made from the trials' inputs in
+// 64-element chunks chosen by a hash of (nonce, call, input, chunk): no two calls share inputs, so no
+// result can be reused, and the harness can rebuild any call's inputs. Before every call the outputs
+// are poisoned; after it their canary is checked and they are copied into the retention area (a
+// memory file shared with the harness, or retained-NONCE.bin), from which the harness verifies a
+// secret subset of calls chosen after the block. Samples go to timing-NONCE.json.
+//
+// Every buffer the runner hands out (tensors, Backend buffers) ends at a guard page, the slack before
+// it filled with a canary: writing past the end of an output is a verdict.
 //
 // Exit codes (the harness maps them to verdicts): 0 ok, 2 bad spec or I/O, 3 no creator registered
 // for the op, 4 onCreate returned null, 5 onResize error, 6 onExecute error, 7 out of memory,
-// 8 other C++ exception, 9 the kernel modified an input. Diagnostics go to stderr as one line
-// starting with "mk-runner:".
+// 8 other C++ exception, 9 the kernel modified an input, 10 the kernel wrote past the end of a buffer.
+// Diagnostics go to stderr as one line starting with "mk-runner:".
 #include <chrono>
+#include <csignal>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -28,12 +42,88 @@
 #include <string>
 #include <vector>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "backend/cpu/CPUBackend.hpp"
 #include "core/Concurrency.h"
 #include "json.hpp"
 #include "npy.hpp"
 
 using namespace MNN;
+
+namespace {
+constexpr unsigned char CANARY = 0xCD;
+struct Guard {
+    uintptr_t begin, end;  // a PROT_NONE page
+};
+std::vector<Guard> gGuards;  // read by the SIGSEGV handler
+
+size_t pageSize() {
+    static const size_t size = (size_t)sysconf(_SC_PAGESIZE);
+    return size;
+}
+
+void onSegv(int, siginfo_t* info, void*) {
+    const uintptr_t at = (uintptr_t)info->si_addr;
+    for (const auto& g : gGuards) {
+        if (at >= g.begin && at < g.end) {
+            static const char msg[] = "mk-runner: the kernel wrote past the end of a buffer (guard page hit)\n";
+            (void)!write(2, msg, sizeof msg - 1);
+            _exit(10);
+        }
+    }
+    signal(SIGSEGV, SIG_DFL);  // any other fault: the ordinary crash verdict
+    raise(SIGSEGV);
+}
+} // namespace
+
+bool Tensor::allocateHost() {
+    releaseHost();
+    const size_t bytes   = size();
+    const size_t rounded = bytes == 0 ? 64 : ((bytes + 63) / 64) * 64;
+    const size_t page    = pageSize();
+    const size_t body    = ((rounded + page - 1) / page) * page;
+    void* map = mmap(nullptr, body + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (map == MAP_FAILED) return false;
+    auto* base  = static_cast<unsigned char*>(map);
+    auto* guard = base + body;
+    if (mprotect(guard, page, PROT_NONE) != 0) {
+        munmap(map, body + page);
+        return false;
+    }
+    mMapping = map;
+    mMapped  = body + page;
+    mHost    = guard - rounded;
+    std::memset(static_cast<unsigned char*>(mHost) + bytes, CANARY, rounded - bytes);
+    gGuards.push_back({(uintptr_t)guard, (uintptr_t)guard + page});
+    return true;
+}
+
+void Tensor::releaseHost() {
+    if (mMapping != nullptr) {
+        const uintptr_t guard = (uintptr_t)mMapping + mMapped - pageSize();
+        for (auto it = gGuards.begin(); it != gGuards.end(); ++it)
+            if (it->begin == guard) {
+                gGuards.erase(it);
+                break;
+            }
+        munmap(mMapping, mMapped);
+    }
+    mMapping = nullptr;
+    mMapped  = 0;
+    mHost    = nullptr;
+}
+
+bool Tensor::tailIntact() const {
+    if (mHost == nullptr) return true;
+    const size_t bytes   = size();
+    const size_t rounded = bytes == 0 ? 64 : ((bytes + 63) / 64) * 64;
+    const auto* p        = static_cast<const unsigned char*>(mHost);
+    for (size_t i = bytes; i < rounded; ++i)
+        if (p[i] != CANARY) return false;
+    return true;
+}
 
 namespace {
 
@@ -61,6 +151,9 @@ halide_type_t halideType(const std::string& dtype) {
 struct TensorSlot {
     std::unique_ptr<Tensor> tensor;  // null for an absent optional input
     mk::DType dtype{"", "", 0};
+    bool constant = false;  // an ONNX initializer: loaded before onResize, never varied
+    int mix = -1;           // timed calls: this graph input is mixed chunk-wise from the trials
+    int pick = -1;          // timed calls: this graph input is taken whole from one trial
 };
 
 std::vector<int> shapeOf(const mk::Json& j) {
@@ -74,6 +167,10 @@ TensorSlot makeSlot(const mk::Json& desc) {
     if (desc.isNull()) return slot;
     slot.dtype  = mk::dtypeFromName(desc["dtype"].str);
     slot.tensor.reset(new Tensor(shapeOf(desc["shape"]), halideType(desc["dtype"].str)));
+    if (!slot.tensor->host<void>()) throw std::bad_alloc();
+    slot.constant = desc.has("const") && desc["const"].kind == mk::Json::BOOL && desc["const"].b;
+    if (desc.has("mix")) slot.mix = (int)desc["mix"].asInt();
+    if (desc.has("pick")) slot.pick = (int)desc["pick"].asInt();
     return slot;
 }
 
@@ -119,22 +216,11 @@ void loadInput(const std::string& path, TensorSlot& slot, size_t index) {
 
 void poison(TensorSlot& slot) {
     Tensor* t = slot.tensor.get();
-    const size_t n = (size_t)t->elementSize();
     const std::string& d = slot.dtype.name;
-    if (d == "float32") {
-        float* p = t->host<float>();
-        for (size_t i = 0; i < n; ++i) p[i] = std::numeric_limits<float>::quiet_NaN();
-    } else if (d == "float64") {
-        double* p = t->host<double>();
-        for (size_t i = 0; i < n; ++i) p[i] = std::numeric_limits<double>::quiet_NaN();
-    } else if (d == "float16") {
-        uint16_t* p = t->host<uint16_t>();
-        for (size_t i = 0; i < n; ++i) p[i] = 0x7E00;  // half-precision quiet NaN
-    } else if (d == "bool") {
-        std::memset(t->host<uint8_t>(), 0xAB, n);  // neither 0 nor 1: the checker flags it
-    } else {
-        std::memset(t->host<uint8_t>(), 0x5A, t->size());  // an unlikely integer pattern
-    }
+    // all-ones bytes are a NaN in every float width; one memset, cheap next to a kernel call
+    if (d == "float32" || d == "float64" || d == "float16") std::memset(t->host<uint8_t>(), 0xFF, t->size());
+    else if (d == "bool") std::memset(t->host<uint8_t>(), 0xAB, t->size());  // neither 0 nor 1: flagged
+    else std::memset(t->host<uint8_t>(), 0x5A, t->size());  // an unlikely integer pattern
 }
 
 // FNV-1a over 8-byte words (then the tail): a fingerprint of each input, cheap next to a kernel call.
@@ -149,6 +235,17 @@ uint64_t fnv1a(const uint8_t* p, size_t n) {
     for (; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
     return h;
 }
+
+// The fresh inputs of timed calls: splitmix64 of (nonce, call, graph input, chunk) picks the trial each
+// of an input's (up to) 64 chunks comes from. The harness computes the same (protocol.py) to rebuild any call.
+uint64_t splitmix(uint64_t x) {
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+uint64_t callKey(uint64_t nonce, uint64_t call) { return splitmix(nonce ^ splitmix(call + 0x5851F42D4C957F2Dull)); }
+constexpr size_t CHUNKS = 64;  // an input is mixed from up to 64 runs
 
 std::string readFile(const std::string& path) {
     std::ifstream f(path, std::ios::binary);
@@ -182,7 +279,8 @@ int run(const std::string& specPath) {
     for (auto& s : outSlots) outputs.push_back(s.tensor.get());
 
     auto& table = CPUBackend::creators();
-    auto found  = table.find(op.type());
+    const bool null = spec.has("null") && spec["null"].kind == mk::Json::BOOL && spec["null"].b;
+    auto found      = table.find(null ? std::string("*") : op.type());
     if (found == table.end()) {
         std::string names;
         for (const auto& kv : table) names += (names.empty() ? "" : ", ") + std::string("OpType_") + kv.first;
@@ -190,22 +288,29 @@ int run(const std::string& specPath) {
                     (names.empty() ? std::string("nothing") : names) + ")");
     }
 
-    // Constant inputs (ONNX initializers) are loaded before onResize, as MNN has them by then.
     const mk::Json& trials = spec["trials"];
     if (trials.size() == 0) fail(2, "spec has no trials");
-    auto loadTrialInputs = [&](const mk::Json& trial) {
+    auto loadTrialInputs = [&](const mk::Json& trial, bool constantsOnly) {
         for (size_t i = 0; i < inSlots.size(); ++i) {
-            if (!inSlots[i].tensor) continue;
+            if (!inSlots[i].tensor || (constantsOnly && !inSlots[i].constant)) continue;
             loadInput(trial["inputs"][i].str, inSlots[i], i);
         }
     };
-    loadTrialInputs(trials[0]);
+    // onResize sees shapes and constant initialisers only: graph inputs hold poison until after it.
+    for (auto& s : inSlots)
+        if (s.tensor && !s.constant) poison(s);
+    loadTrialInputs(trials[0], true);
 
     std::unique_ptr<Execution> exe(found->second->onCreate(inputs, outputs, &op, &backend));
     if (!exe) fail(4, "onCreate returned nullptr for " + op.type());
     ErrorCode code = exe->onResize(inputs, outputs);
     if (code != NO_ERROR) fail(5, std::string("onResize returned ") + errorCodeName(code));
 
+    auto checkTails = [&]() {
+        for (size_t o = 0; o < outSlots.size(); ++o)
+            if (!outSlots[o].tensor->tailIntact())
+                fail(10, "the kernel wrote past the end of output " + std::to_string(o));
+    };
     // Untimed guard around every call: fresh poison in the outputs, and the inputs hashed before and
     // after (a kernel that writes into its inputs fails, whatever its outputs).
     std::vector<uint64_t> inputHashes(inSlots.size());
@@ -213,12 +318,12 @@ int run(const std::string& specPath) {
         for (size_t i = 0; i < inSlots.size(); ++i)
             out[i] = inSlots[i].tensor ? fnv1a(inSlots[i].tensor->host<uint8_t>(), inSlots[i].tensor->size()) : 0;
     };
-    auto checkedExecute = [&](bool poisonOutputs) {
-        if (poisonOutputs)
-            for (auto& s : outSlots) poison(s);
+    auto checkedExecute = [&]() {
+        for (auto& s : outSlots) poison(s);
         hashInputs(inputHashes);
         ErrorCode rc = exe->onExecute(inputs, outputs);
         if (rc != NO_ERROR) fail(6, std::string("onExecute returned ") + errorCodeName(rc));
+        checkTails();
         std::vector<uint64_t> after(inSlots.size());
         hashInputs(after);
         for (size_t i = 0; i < after.size(); ++i)
@@ -232,101 +337,122 @@ int run(const std::string& specPath) {
     };
 
     for (size_t t = 0; t < trials.size(); ++t) {
-        if (t > 0) loadTrialInputs(trials[t]);
-        checkedExecute(true);
+        loadTrialInputs(trials[t], false);
+        checkedExecute();
         writeOutputs(trials[t]["outputs"]);
     }
 
-    if (spec.has("timing") && !spec["timing"].isNull()) {
-        // The timed calls go through every trial's inputs in turn (a chunk of calls per input set,
-        // copied into the same tensors between chunks), so a kernel that caches results across calls
-        // returns stale outputs. Before the last call of each chunk the outputs are poisoned again;
-        // after it the inputs are compared with their copy and the outputs are written for the harness
-        // to verify. None of this is inside the timed region, and it is cheap enough not to evict
-        // the working set between ordinary calls.
-        const mk::Json& timing = spec["timing"];
-        const int warmup = (int)timing["warmup"].asInt();
-        const int iters  = (int)timing["iterations"].asInt();
-        const int sets   = (int)trials.size();
-        std::vector<std::vector<std::vector<uint8_t>>> setData(sets);
-        for (int t = 0; t < sets; ++t) {
-            loadTrialInputs(trials[t]);
-            for (auto& slot : inSlots) {
-                const uint8_t* p = slot.tensor ? slot.tensor->host<uint8_t>() : nullptr;
-                setData[t].emplace_back(p ? std::vector<uint8_t>(p, p + slot.tensor->size()) : std::vector<uint8_t>());
+    if (!spec.has("timing") || spec["timing"].isNull()) return 0;
+
+    // ---- timing: protocol v2 --------------------------------------------------------------------
+    const mk::Json& timing = spec["timing"];
+    const int sets         = (int)trials.size();
+    std::vector<std::vector<std::vector<uint8_t>>> setData(sets);  // [trial][input] bytes
+    for (int t = 0; t < sets; ++t) {
+        loadTrialInputs(trials[t], false);
+        for (auto& slot : inSlots) {
+            const uint8_t* p = slot.tensor ? slot.tensor->host<uint8_t>() : nullptr;
+            setData[t].emplace_back(p ? std::vector<uint8_t>(p, p + slot.tensor->size()) : std::vector<uint8_t>());
+        }
+    }
+    // the inputs of call `call` of the block `nonce`
+    auto makeInputs = [&](uint64_t nonce, uint64_t call) {
+        const uint64_t key  = callKey(nonce, call);
+        const int picked    = (int)(splitmix(key ^ 0xFFFFFFFFFFFFull) % (uint64_t)sets);
+        for (size_t i = 0; i < inSlots.size(); ++i) {
+            TensorSlot& slot = inSlots[i];
+            if (!slot.tensor || slot.constant) continue;
+            uint8_t* dst = slot.tensor->host<uint8_t>();
+            if (slot.mix >= 0) {
+                const size_t es = (size_t)slot.dtype.bytes, n = (size_t)slot.tensor->elementSize();
+                const size_t chunk = (n + CHUNKS - 1) / CHUNKS;  // at most CHUNKS runs per input
+                const uint64_t g   = (uint64_t)slot.mix << 40;
+                for (size_t c = 0, e = 0; e < n; ++c, e += chunk) {
+                    const int t        = (int)(splitmix(key ^ splitmix(g ^ (uint64_t)c)) % (uint64_t)sets);
+                    const size_t count = std::min(chunk, n - e);
+                    std::memcpy(dst + e * es, setData[t][i].data() + e * es, count * es);
+                }
+            } else {
+                std::memcpy(dst, setData[picked][i].data(), setData[picked][i].size());
             }
         }
-        auto useSet = [&](int t) {
-            for (size_t i = 0; i < inSlots.size(); ++i)
-                if (inSlots[i].tensor)
-                    std::memcpy(inSlots[i].tensor->host<uint8_t>(), setData[t][i].data(), setData[t][i].size());
-        };
-        auto inputsIntact = [&](int t) {
-            for (size_t i = 0; i < inSlots.size(); ++i)
-                if (inSlots[i].tensor &&
-                    std::memcmp(inSlots[i].tensor->host<uint8_t>(), setData[t][i].data(), setData[t][i].size()) != 0)
-                    fail(9, "kernel modified input " + std::to_string(i) + " during timing");
-        };
-        // One block: warm-up calls, then `iters` individually timed calls.
-        auto runBlock = [&](int warmup, int iters) {
-            useSet(0);
-            for (int i = 0; i < warmup; ++i) {
-                code = exe->onExecute(inputs, outputs);
-                if (code != NO_ERROR) fail(6, std::string("onExecute returned ") + errorCodeName(code));
+    };
+    // outputs of every timed call, for the harness to verify the calls it picks afterwards
+    size_t slotBytes = 0;
+    for (auto& s : outSlots) slotBytes += ((s.tensor->size() + 63) / 64) * 64;
+    const mk::Json& retention = timing["retention"];
+    const size_t retentionBytes = (size_t)retention["bytes"].asInt();
+    uint8_t* retained           = nullptr;
+    const bool shared           = retention.has("fd");
+    if (shared) {
+        void* m = mmap(nullptr, retentionBytes, PROT_READ | PROT_WRITE, MAP_SHARED, (int)retention["fd"].asInt(), 0);
+        if (m == MAP_FAILED) fail(2, "cannot map the retention area");
+        retained = static_cast<uint8_t*>(m);
+    } else {
+        static std::vector<uint8_t> own;
+        own.assign(retentionBytes, 0);
+        retained = own.data();
+    }
+    // null: the same protocol without the kernel (fresh inputs, poison, retention): what the protocol
+    // itself costs in this process, which the harness subtracts from the kernel's blocks
+    auto runBlock = [&](uint64_t nonce, int warmup, int iters, bool null) {
+        if (iters <= 0 || (size_t)iters * slotBytes > retentionBytes)
+            fail(2, "block of " + std::to_string(iters) + " calls does not fit the retention area");
+        for (int i = 0; i < warmup && !null; ++i) {  // fresh inputs too (calls past the block's own)
+            makeInputs(nonce, (uint64_t)(iters + i));
+            code = exe->onExecute(inputs, outputs);
+            if (code != NO_ERROR) fail(6, std::string("onExecute returned ") + errorCodeName(code));
+        }
+        std::vector<long long> samples;
+        samples.reserve((size_t)iters);
+        for (int i = 0; i < iters; ++i) {
+            makeInputs(nonce, (uint64_t)i);
+            for (auto& s : outSlots) poison(s);
+            auto t0 = std::chrono::steady_clock::now();
+            code    = null ? NO_ERROR : exe->onExecute(inputs, outputs);
+            auto t1 = std::chrono::steady_clock::now();
+            if (code != NO_ERROR) fail(6, std::string("onExecute returned ") + errorCodeName(code));
+            samples.push_back((long long)std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+            checkTails();
+            uint8_t* slot = retained + (size_t)i * slotBytes;
+            for (auto& s : outSlots) {
+                std::memcpy(slot, s.tensor->host<void>(), s.tensor->size());
+                slot += ((s.tensor->size() + 63) / 64) * 64;
             }
-            inputsIntact(0);
-            std::vector<long long> samples;
-            samples.reserve((size_t)iters);
-            const int chunk = iters >= sets ? iters / sets : iters;
-            int set         = -1;
-            for (int i = 0; i < iters; ++i) {
-                const int want = iters >= sets ? std::min(i / chunk, sets - 1) : 0;
-                if (want != set) {
-                    set = want;
-                    useSet(set);
-                }
-                const bool lastOfSet = (i + 1 == iters) || (iters >= sets && want < sets - 1 && (i + 1) / chunk != want);
-                if (lastOfSet)
-                    for (auto& s : outSlots) poison(s);
-                auto t0 = std::chrono::steady_clock::now();
-                code    = exe->onExecute(inputs, outputs);
-                auto t1 = std::chrono::steady_clock::now();
-                if (code != NO_ERROR) fail(6, std::string("onExecute returned ") + errorCodeName(code));
-                samples.push_back((long long)std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
-                if (lastOfSet) {
-                    inputsIntact(set);
-                    if (timing.has("outputs") && iters >= sets) writeOutputs(timing["outputs"][set]);
-                }
-            }
-            std::ofstream f(timing["output"].str);
-            if (!f) fail(2, "cannot write " + timing["output"].str);
-            f << "{\"samples_ns\": [";
-            for (size_t i = 0; i < samples.size(); ++i) f << (i ? ", " : "") << samples[i];
-            f << "], \"warmup\": " << warmup << ", \"sets\": " << sets << "}\n";
-            if (!f) fail(2, "short write to " + timing["output"].str);
-        };
-        if (timing.has("serve") && timing["serve"].asInt() != 0) {
-            // Serve mode: one process runs every block of a measurement, so the interleaved blocks
-            // pay no process start-up. The harness writes "block NONCE WARMUP ITERATIONS" lines on
-            // stdin; each block ends with "done NONCE" on stdout (the nonce keeps a kernel's own
-            // printing from passing for a reply). EOF ends the run.
-            std::printf("ready\n");
+        }
+        const std::string name = "timing-" + std::to_string(nonce) + ".json";
+        std::ofstream f(name);
+        if (!f) fail(2, "cannot write " + name);
+        f << "{\"samples_ns\": [";
+        for (size_t i = 0; i < samples.size(); ++i) f << (i ? ", " : "") << samples[i];
+        f << "], \"nonce\": " << nonce << "}\n";
+        if (!f) fail(2, "short write to " + name);
+        if (!shared) {
+            std::ofstream r("retained-" + std::to_string(nonce) + ".bin", std::ios::binary);
+            r.write(reinterpret_cast<const char*>(retained), (std::streamsize)((size_t)iters * slotBytes));
+            if (!r) fail(2, "short write of the retained outputs");
+        }
+    };
+    if (timing.has("serve") && timing["serve"].asInt() != 0) {
+        // Serve mode: one process runs every block of a measurement (no start-up per block). The
+        // harness writes "block NONCE WARMUP ITERATIONS" lines; each block ends with "done NONCE".
+        std::printf("ready\n");
+        std::fflush(stdout);
+        std::string line;
+        char word[16];
+        unsigned long long nonce = 0;
+        int w = 0, n = 0;
+        while (std::fgets(&line.assign(256, '\0')[0], 256, stdin)) {
+            if (std::sscanf(line.c_str(), "%15s %llu %d %d", word, &nonce, &w, &n) != 4 ||
+                (std::strcmp(word, "block") != 0 && std::strcmp(word, "null") != 0))
+                fail(2, "bad serve command: " + std::string(line.c_str()));
+            runBlock(nonce, w, n, std::strcmp(word, "null") == 0);
+            std::printf("done %llu\n", nonce);
             std::fflush(stdout);
-            std::string line;
-            char word[16];
-            unsigned long long nonce = 0;
-            int w = 0, n = 0;
-            while (std::fgets(&line.assign(256, '\0')[0], 256, stdin)) {
-                if (std::sscanf(line.c_str(), "%15s %llu %d %d", word, &nonce, &w, &n) != 4 ||
-                    std::strcmp(word, "block") != 0)
-                    fail(2, "bad serve command: " + std::string(line.c_str()));
-                runBlock(w, n);
-                std::printf("done %llu\n", nonce);
-                std::fflush(stdout);
-            }
-        } else {
-            runBlock(warmup, iters);
         }
+    } else {
+        runBlock((uint64_t)std::stoull(timing["nonce"].str), (int)timing["warmup"].asInt(),
+                 (int)timing["iterations"].asInt(), timing.has("null") && timing["null"].asInt() != 0);
     }
     return 0;
 }
@@ -338,6 +464,16 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "mk-runner: usage: %s SPEC.json\n", argv[0]);
         return 2;
     }
+    struct sigaction sa;
+    std::memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = onSegv;
+    sa.sa_flags     = SA_SIGINFO | SA_ONSTACK;
+    static char altstack[1 << 16];
+    stack_t st{};
+    st.ss_sp   = altstack;
+    st.ss_size = sizeof altstack;
+    sigaltstack(&st, nullptr);
+    sigaction(SIGSEGV, &sa, nullptr);
     try {
         return run(argv[1]);
     } catch (const Failure& f) {

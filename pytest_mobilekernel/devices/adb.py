@@ -197,7 +197,8 @@ class AdbDevice(Device):
         return d
 
     # -- running -----------------------------------------------------------------------------
-    def run(self, binary: Path, workdir: Path, args: list[str], limits: Limits) -> ProcessResult:
+    def run(self, binary: Path, workdir: Path, args: list[str], limits: Limits,
+            pass_fds: tuple[int, ...] = ()) -> ProcessResult:  # no fds cross adb: files do
         from adbutils import AdbError, AdbTimeout
 
         try:

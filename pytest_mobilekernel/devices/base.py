@@ -43,14 +43,16 @@ class Device(ABC):
         return self.timing_reason is None
 
     @abstractmethod
-    def run(self, binary: Path, workdir: Path, args: list[str], limits: Limits) -> ProcessResult:
+    def run(self, binary: Path, workdir: Path, args: list[str], limits: Limits,
+            pass_fds: tuple[int, ...] = ()) -> ProcessResult:
         """Execute ``binary args...`` with cwd=workdir; outputs written by it end up in workdir.
 
         Never raises for what the binary or the device does: a device that cannot run it returns
         a ``DeviceFailure`` whose ``describe()`` says why in one line.
         """
 
-    def serve(self, binary: Path, workdir: Path, args: list[str], limits: Limits) -> LimitedServer | None:
+    def serve(self, binary: Path, workdir: Path, args: list[str], limits: Limits,
+              pass_fds: tuple[int, ...] = ()) -> LimitedServer | None:
         """Start the runner in serve mode (one process for all timing blocks), or None where this
         device runs one invocation per block."""
         return None

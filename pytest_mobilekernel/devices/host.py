@@ -15,12 +15,16 @@ class HostDevice(Device):
     def __init__(self) -> None:
         self.arch = "host"
 
-    def run(self, binary: Path, workdir: Path, args: list[str], limits: Limits) -> ProcessResult:
+    def run(self, binary: Path, workdir: Path, args: list[str], limits: Limits,
+            pass_fds: tuple[int, ...] = ()) -> ProcessResult:
         # the sandbox uid cannot reach into the cache: the runner runs from its scratch dir
-        return run_limited([str(stage_program(binary, workdir)), *args], cwd=workdir, limits=limits)
+        return run_limited([str(stage_program(binary, workdir)), *args], cwd=workdir, limits=limits,
+                           pass_fds=pass_fds)
 
-    def serve(self, binary: Path, workdir: Path, args: list[str], limits: Limits) -> LimitedServer | None:
-        return LimitedServer([str(stage_program(binary, workdir)), *args], cwd=workdir, limits=limits)
+    def serve(self, binary: Path, workdir: Path, args: list[str], limits: Limits,
+              pass_fds: tuple[int, ...] = ()) -> LimitedServer | None:
+        return LimitedServer([str(stage_program(binary, workdir)), *args], cwd=workdir, limits=limits,
+                             pass_fds=pass_fds)
 
     def describe(self) -> dict[str, str]:
         return {"device": self.name, "arch": platform.machine()}

@@ -49,7 +49,8 @@ class QemuDevice(Device):
     def check(self) -> None:
         self.qemu()
 
-    def run(self, binary: Path, workdir: Path, args: list[str], limits: Limits) -> ProcessResult:
+    def run(self, binary: Path, workdir: Path, args: list[str], limits: Limits,
+            pass_fds: tuple[int, ...] = ()) -> ProcessResult:
         try:
             qemu = self.qemu()
         except DeviceError as exc:
@@ -69,7 +70,8 @@ class QemuDevice(Device):
             prefix = ["-L", sysroot]
             emulated = dataclasses.replace(emulated, readable=(*emulated.readable, sysroot))
         program = stage_program(binary, workdir)
-        return run_limited([qemu, *prefix, f"./{program.name}", *args], cwd=workdir, limits=emulated)
+        return run_limited([qemu, *prefix, f"./{program.name}", *args], cwd=workdir, limits=emulated,
+                           pass_fds=pass_fds)
 
     def describe(self) -> dict[str, str]:
         return {"device": self.name, "arch": "aarch64", "emulator": self._qemu or self._wanted}

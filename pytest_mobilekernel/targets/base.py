@@ -62,6 +62,13 @@ class Target(ABC):
     def write_spec(self, workdir: Path, plan: RunPlan) -> list[str]:
         """Write the runner's inputs into workdir; return the runner's argv (after the binary)."""
 
+    #: the timing protocol its runner speaks (2: fresh inputs and retained outputs for every call)
+    protocol: int = 1
+
+    def null_runner(self, tc: Toolchain, cache: Cache) -> Path | None:
+        """A runner whose kernel does nothing: the protocol's own cost per call (None: not offered)."""
+        return None
+
 
 @dataclass
 class TensorDesc:
@@ -85,6 +92,14 @@ class RunPlan:
     timing_file: str = "timing.json"
     timing_outputs: list[list[str]] = field(default_factory=list)  # per trial: outputs of its last timed call
     serve: bool = False  # stay up and run one timing block per stdin command
+    # protocol v2 (protocol.py): how each input is fed to timed calls ({"const": True}, {"mix": g},
+    # {"pick": g}), the block's nonce (per-invocation blocks), where every call's outputs are kept
+    # ({"fd": N, "bytes": B} shared with the harness, or {"bytes": B}: a file), the null runner
+    feeds: list[dict[str, Any] | None] = field(default_factory=list)
+    nonce: int = 0
+    retention: dict[str, int] = field(default_factory=dict)
+    null: bool = False
+    null_block: bool = False  # this invocation's block runs the protocol without the kernel
     # targets that run the converted model (--target=mnn): the model and its graph's names, and the
     # op types whose execution is timed
     model: str | None = None

@@ -60,6 +60,7 @@ def default_sdk_dir() -> Path:
 
 class LiteTarget(Target):
     name = "lite"
+    protocol = 2
 
     def __init__(self, sdk_dir: Path | None = None, static_checks: bool = True) -> None:
         self.sdk_dir = Path(sdk_dir or default_sdk_dir()).resolve()
@@ -74,7 +75,7 @@ class LiteTarget(Target):
         return ["-I", str(self.sdk_dir / "include"), "-I", str(self.sdk_dir / "source")]
 
     def sdk_key(self, tc: Toolchain) -> str:
-        return content_key("lite-sdk-v1", self._sdk_digest, str(self.sdk_dir), tc.identity, tc.compile_flags)
+        return content_key("lite-sdk-v2", self._sdk_digest, str(self.sdk_dir), tc.identity, tc.compile_flags)
 
     def sdk_artifacts(self, tc: Toolchain, cache: Cache) -> Path:
         """runner.o and the precompiled header, built once per SDK/compiler/flags."""
@@ -87,6 +88,17 @@ class LiteTarget(Target):
             if not runner.ok:
                 raise RuntimeError(
                     f"mnn_ext runner does not compile with {tc.cxx}: {runner.describe()}\n{runner.stderr}")
+            # the null runner: the harness's do-nothing kernel, what the timing protocol costs per call
+            null = run_limited(
+                [tc.cxx, *tc.compile_flags, *self.include_flags(), "-c",
+                 str(self.sdk_dir / "runner" / "null_kernel.cpp"), "-o", "null_kernel.o"],
+                cwd=out, limits=build_limits(tc, self.sdk_dir), env=tmp_env(out))
+            if null.ok:
+                null = run_limited([tc.cxx, "runner.o", "null_kernel.o", "-o", "null-runner", *tc.link_flags],
+                                   cwd=out, limits=build_limits(tc, self.sdk_dir), env=tmp_env(out))
+            if not null.ok:
+                raise RuntimeError(f"the null runner does not build with {tc.cxx}: {null.describe()}\n{null.stderr}")
+            (out / "null_kernel.o").unlink()
             (out / "mk_sdk_pch.hpp").write_text(PCH_HEADER)
             # one PCH per toolchain (the key holds its identity and flags); gcc reads .gch, clang .pch
             pch_file = "mk_sdk_pch.hpp" + tc.pch_suffix
@@ -98,6 +110,10 @@ class LiteTarget(Target):
                 (out / pch_file).unlink(missing_ok=True)
 
         return cache.get_or_create("sdk", self.sdk_key(tc), create)
+
+    def null_runner(self, tc: Toolchain, cache: Cache) -> Path | None:
+        """The runner with the harness's do-nothing kernel (mnn_ext/runner/null_kernel.cpp)."""
+        return self.sdk_artifacts(tc, cache) / "null-runner"
 
     def compile_command(self, tc: Toolchain, sdk: Path) -> list[str]:
         cmd = [tc.cxx, *tc.compile_flags, "-Wall", *self.include_flags()]
@@ -175,16 +191,20 @@ class LiteTarget(Target):
 
     # -- running ----------------------------------------------------------------------------
     def write_spec(self, workdir: Path, plan: RunPlan) -> list[str]:
+        inputs = []
+        for k, d in enumerate(plan.inputs):
+            feed = plan.feeds[k] if k < len(plan.feeds) else None
+            inputs.append(None if d is None else {"shape": d.shape, "dtype": d.dtype, **(feed or {})})
         spec: dict[str, Any] = {
             "op": {"type": plan.op_type, "name": plan.op_name, "attrs": plan.attrs},
             "threads": plan.threads,
-            "inputs": [None if d is None else {"shape": d.shape, "dtype": d.dtype} for d in plan.inputs],
+            "null": plan.null,
+            "inputs": inputs,
             "outputs": [{"shape": d.shape, "dtype": d.dtype} for d in plan.outputs],
             "trials": [{"inputs": ins, "outputs": outs} for ins, outs in plan.trials],
             "timing": None if plan.iterations <= 0 else {
-                "warmup": plan.warmup, "iterations": plan.iterations, "output": plan.timing_file,
-                "serve": int(plan.serve),
-                **({"outputs": plan.timing_outputs} if plan.timing_outputs else {})},
+                "warmup": plan.warmup, "iterations": plan.iterations, "nonce": str(plan.nonce),
+                "serve": int(plan.serve), "retention": plan.retention, "null": int(plan.null_block)},
         }
         (workdir / "spec.json").write_text(json.dumps(spec))
         return ["spec.json"]

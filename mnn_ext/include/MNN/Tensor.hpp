@@ -73,24 +73,20 @@ public:
     int width() const { return dimensions() > 3 ? mShape[3] : 1; }
     DimensionType getDimensionType() const { return CAFFE; }
 
-    // Used by Backend::onAcquireBuffer / onReleaseBuffer.
-    bool allocateHost() {
-        releaseHost();
-        size_t bytes = size();
-        // 64-byte alignment suits every SIMD width a kernel may use; never zero-sized.
-        size_t rounded = ((bytes + 63) / 64) * 64;
-        mHost = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
-        return mHost != nullptr;
-    }
-    void releaseHost() {
-        std::free(mHost);
-        mHost = nullptr;
-    }
+    // Used by Backend::onAcquireBuffer / onReleaseBuffer. Defined by the runner: every buffer ends at
+    // a guard page (64-byte aligned start, the slack before the guard filled with a canary), so a
+    // write past the end is caught when it happens or when the runner checks the canary.
+    bool allocateHost();
+    void releaseHost();
+    // true while the bytes between the end of the data and the guard page are untouched
+    bool tailIntact() const;
 
 private:
     std::vector<int> mShape;
     halide_type_t mType;
     void* mHost = nullptr;
+    void* mMapping = nullptr;
+    size_t mMapped = 0;
 };
 
 } // namespace MNN
