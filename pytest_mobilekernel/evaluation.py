@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from . import roofline, sandbox, timing
+from . import protocol, roofline, sandbox, timing
 from .agents import AgentSettings, KernelCandidate, get_agent_class
 from .cache import Cache
 from .devicelock import DeviceLock
@@ -149,6 +149,7 @@ class Evaluator:
                              memory_mb=settings.memory_mb, threads=settings.threads > 1)
         self._kernels: dict[TaskRef, KernelCandidate] = {}
         self._data: dict[TaskRef, TaskData] = {}
+        self._data_notes: dict[Any, Any] = {}  # per task: can timed calls mix inputs
         self._closers: dict[Path, list[Any]] = {}
         self._lost: dict[str, str] = {}  # devices that went away in this process, and why
         self._moved_to = ""  # after a failover: which device was lost and where the run went on
@@ -598,11 +599,13 @@ class Evaluator:
         """
         if self.target.protocol < 2:
             return self._kernel_arm_v1(name, data, build, work, source=source, verify=verify)
-        from . import protocol
         from .tasks import reference_outputs
 
         plan = self._plan(data, work, trials=range(len(data.trials)), source=source)
-        plan.feeds = protocol.feeds(data.input_sources, data.inputs, self.target.feeds_graph)
+        bases = [[np.load(p) for p in trial.graph_inputs] for trial in data.trials]
+        fixed = self._fixed_inputs(data)
+        plan.feeds = protocol.feeds(data.input_sources, data.inputs, self.target.feeds_graph, fixed,
+                                    mix=self._mixable(ref, data, bases, fixed))
         plan.null = null
         layout = protocol.Layout([d.shape for d in data.outputs], [d.dtype for d in data.outputs])
         max_calls = min(5000, layout.max_calls())
@@ -621,7 +624,8 @@ class Evaluator:
         server: LimitedServer | None = None
         serving = True
         kinds = protocol.graph_feeds(plan.feeds, data.graph_inputs)
-        bases: list[list[np.ndarray]] = []
+        for g in fixed:
+            kinds[g] = "fixed"
         rng = np.random.default_rng(secrets.randbits(64))  # which calls are checked: never in the runner
 
         def failed(proc: ProcessResult) -> MobileKernelError:
@@ -646,18 +650,21 @@ class Evaluator:
         def check(nonce: int, iterations: int, area: Any) -> None:
             """The secret subset of this block's calls against PyTorch."""
             assert ref is not None, "a verified arm needs the task"
-            if not bases:
-                bases.extend([np.load(p) for p in trial.graph_inputs] for trial in data.trials)
+            mixed = any(kind == "mix" for kind in kinds.values())
             for call in protocol.choose_calls(rng, iterations):
                 got = layout.outputs(area, call)
-                expect = reference_outputs(ref, protocol.call_inputs(bases, kinds, nonce, call))
+                if mixed:
+                    expect = reference_outputs(ref, protocol.call_inputs(bases, kinds, nonce, call))
+                else:  # whole trials: that trial's reference
+                    trial = data.trials[protocol.picked_trial(nonce, call, len(data.trials))]
+                    expect = [np.load(r) for r in trial.references]
                 for k, (g, e) in enumerate(zip(got, expect)):
                     result = check_arrays(k, g, np.asarray(e), data.atol, data.rtol)
                     if not result.ok:
                         raise MobileKernelError(f"timed call {call + 1} of {iterations} computed wrong outputs "
                                                 f"(results reused or work skipped?): {result.summary()}")
 
-        def run(warmup: int, iterations: int, mode: str) -> timing.Block:
+        def run(warmup: int, iterations: int, mode: str, checked: bool = True) -> timing.Block:
             iterations = min(iterations, max_calls)
             nonce = secrets.randbits(48)  # decides the inputs and names the files of this block only
             plan.warmup, plan.iterations, plan.nonce, plan.null_block = warmup, iterations, nonce, mode == "null"
@@ -687,7 +694,7 @@ class Evaluator:
                 except (OSError, ValueError, KeyError, TypeError, AssertionError):
                     raise MobileKernelError(f"kernel's runner gave no valid timing for block {nonce}") from None
                 (work / f"timing-{nonce}.json").unlink(missing_ok=True)
-                if verify and mode == "block":
+                if verify and checked and mode == "block":
                     check(nonce, iterations, area)
             finally:
                 if server is not None:
@@ -695,10 +702,39 @@ class Evaluator:
             return timing.Block(samples, iterations, cpu, wall)
 
         arm = timing.Arm(name, lambda w, n: run(w, n, "block"), start=start, runner=True, max_iterations=max_calls)
+        arm.warm = lambda w, n: run(w, n, "block", checked=False)
         # null blocks: the same runner process runs the protocol without calling the kernel
         arm.null = timing.Arm(f"{name}-protocol", lambda w, n: run(w, n, "null"), runner=True,
                               max_iterations=max_calls)
         return arm
+
+    def _fixed_inputs(self, data: TaskData) -> set[int]:
+        key = (data.task_id, "fixed")
+        if key not in self._data_notes:
+            bases = [[np.load(p) for p in trial.graph_inputs] for trial in data.trials]
+            self._data_notes[key] = protocol.fixed_inputs(bases) if bases and bases[0] else set()
+        return set(self._data_notes[key])
+
+    def _mixable(self, ref: TaskRef | None, data: TaskData, bases: list[list[np.ndarray]], fixed: set[int]) -> bool:
+        """Can timed calls mix the trials' inputs? Not where PyTorch's output shapes follow the values
+        (Unique, NonZero...) or its model rejects a mixed input: those tasks take whole trials."""
+        if ref is None or not bases or not bases[0]:
+            return False
+        key = (ref, "mixable")
+        if key not in self._data_notes:
+            from .tasks import reference_outputs
+
+            kinds = protocol.graph_feeds(protocol.feeds(data.input_sources, data.inputs, self.target.feeds_graph,
+                                                        fixed), data.graph_inputs)
+            ok = True
+            if any(kind == "mix" for kind in kinds.values()):
+                try:
+                    out = reference_outputs(ref, protocol.call_inputs(bases, kinds, 1, 0))
+                    ok = [list(np.shape(o)) for o in out] == [d.shape for d in data.outputs]
+                except Exception:  # noqa: BLE001 - the task's own model said no: whole trials then
+                    ok = False
+            self._data_notes[key] = ok
+        return bool(self._data_notes[key])
 
     def null_arm(self, kernel: timing.Arm, data: TaskData, work: Path) -> timing.Arm | None:
         """The protocol's own cost beside ``kernel`` (same process, same N), subtracted from it."""
@@ -791,6 +827,8 @@ class Evaluator:
             plan_trials.append((ins, outs))
         plan = RunPlan(op_type=data.op_type, op_name=data.op_name, attrs=data.attrs, inputs=data.inputs,
                        outputs=data.outputs, trials=plan_trials, threads=self.settings.threads)
+        # which inputs onResize may see: initialisers, and graph inputs equal in every trial
+        plan.feeds = protocol.feeds(data.input_sources, data.inputs, graph, self._fixed_inputs(data))
         if graph:
             from .baselines import mnn
 

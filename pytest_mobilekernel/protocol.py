@@ -27,7 +27,7 @@ CHUNKS = 64  # an input is mixed from up to this many runs (runner.cpp: CHUNKS)
 MIN_MIX = 64  # inputs smaller than this (or not floating) are taken whole from one trial
 _M = np.uint64
 RETENTION_BYTES = 64 << 20  # every call's outputs of one block, at most
-CHECKED_CALLS = 3  # calls verified per block, drawn after it ran (plus the block's last call)
+CHECKED_CALLS = 2  # calls verified per block, drawn after it ran (plus the block's last call)
 
 
 def splitmix(x: np.ndarray) -> np.ndarray:
@@ -45,23 +45,37 @@ def call_key(nonce: int, call: int) -> np.uint64:
         return splitmix(np.array([nonce], dtype=np.uint64) ^ inner)[0]
 
 
-def feeds(input_sources: list[str | None], inputs: list[Any], graph_fed: bool) -> list[dict[str, Any] | None]:
+def feeds(input_sources: list[str | None], inputs: list[Any], graph_fed: bool, fixed: set[int] = frozenset(),
+          mix: bool = True) -> list[dict[str, Any] | None]:
     """How each runner input is fed to timed calls: {"const": True}, {"mix": g} or {"pick": g}.
 
-    ``input_sources``: per runner input, "graph:G", a constant's name, or None (absent). A graph
-    input feeding two runner inputs is mixed the same way for both (the key is G, not the input)."""
+    ``input_sources``: per runner input, "graph:G", a constant's name, or None (absent). ``fixed``:
+    graph inputs equal in every trial (axes, repeats, shapes: what MNN knows at resize time), fed
+    as constants. A graph input feeding two runner inputs is mixed the same way for both (the key is
+    G, not the input). ``mix=False``: whole trials only (tasks whose output shapes follow values)."""
     out: list[dict[str, Any] | None] = []
     for k, desc in enumerate(inputs):
         src = f"graph:{k}" if graph_fed else input_sources[k]
         if desc is None or src is None:
             out.append(None)
-        elif not src.startswith("graph:"):
+        elif not src.startswith("graph:") or int(src.split(":", 1)[1]) in fixed:
             out.append({"const": True})
         else:
             g = int(src.split(":", 1)[1])
             floating = np.issubdtype(np.dtype(desc.dtype), np.floating)
-            out.append({"mix": g} if floating and int(np.prod(desc.shape)) >= MIN_MIX else {"pick": g})
+            mixed = mix and floating and int(np.prod(desc.shape)) >= MIN_MIX
+            out.append({"mix": g} if mixed else {"pick": g})
     return out
+
+
+def fixed_inputs(bases: list[list[np.ndarray]]) -> set[int]:
+    """Graph inputs whose value is the same in every trial."""
+    return {g for g in range(len(bases[0])) if all(np.array_equal(b[g], bases[0][g]) for b in bases[1:])}
+
+
+def picked_trial(nonce: int, call: int, sets: int) -> int:
+    key = call_key(nonce, call)
+    return int(splitmix(np.array([key ^ _M(0xFFFFFFFFFFFF)], dtype=np.uint64))[0] % _M(sets))
 
 
 def graph_feeds(runner_feeds: list[dict[str, Any] | None], n_graph: int) -> dict[int, str]:
@@ -77,7 +91,7 @@ def call_inputs(bases: list[list[np.ndarray]], kinds: dict[int, str], nonce: int
     """The graph inputs of call ``call`` of block ``nonce`` (``bases[t][g]``: trial t's graph input g)."""
     key = call_key(nonce, call)
     sets = len(bases)
-    picked = int(splitmix(np.array([key ^ _M(0xFFFFFFFFFFFF)], dtype=np.uint64))[0] % _M(sets))
+    picked = picked_trial(nonce, call, sets)
     out = []
     for g in range(len(bases[0])):
         if kinds.get(g) != "mix":
@@ -89,9 +103,8 @@ def call_inputs(bases: list[list[np.ndarray]], kinds: dict[int, str], nonce: int
         chunks = np.arange((n + chunk - 1) // chunk, dtype=np.uint64)
         with np.errstate(over="ignore"):
             choice = (splitmix(key ^ splitmix(_M(g << 40) ^ chunks)) % _M(sets)).astype(np.intp)
-        per_element = np.repeat(choice, chunk)[:n]
-        stacked = np.stack(flat)
-        out.append(stacked[per_element, np.arange(n)].reshape(bases[0][g].shape))
+        mixed = np.concatenate([flat[t][c * chunk:(c + 1) * chunk] for c, t in enumerate(choice)])
+        out.append(mixed.reshape(bases[0][g].shape))
     return out
 
 

@@ -38,6 +38,7 @@ class Block:
 
 
 BlockFn = Callable[[int, int], Block]  # (warmup, iterations) -> Block
+NULL_SHARE = 4  # null blocks hold a quarter of the calls of the kernel blocks they serve
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Arm:
     start: Callable[[], None] | None = None
     runner: bool = False  # kernel code runs in this arm's process: its figure comes from cpu_ns
     null: Arm | None = None  # the null runner measured beside it (same N): the protocol's own cost
+    warm: BlockFn | None = None  # the discarded round's block (no checks: nothing of it counts)
     max_iterations: int = 5000  # what one block may hold (the retention area)
 
     @property
@@ -121,17 +123,19 @@ def calibrate(arm: Arm, block_ms: float, warmup: int = 2) -> None:
 
 def interleave(arms: list[Arm], blocks: int, block_ms: float, warmup: int = 2,
                on_block: Callable[[], None] | None = None) -> None:
-    """Calibrate, one discarded round, then ``blocks`` rounds; a null arm takes the N of the arm it
-    serves."""
+    """Calibrate, one discarded round of the runner arms, then ``blocks`` rounds; a null arm takes a
+    ``NULL_SHARE``-th of the N of the arm it serves."""
     for arm in arms:
         if not any(other.null is arm for other in arms):
             calibrate(arm, block_ms, warmup)
     for arm in arms:
         if arm.null is not None:
-            arm.null.iterations = arm.iterations
-    # one round at full size, discarded: first touches of the retention area's pages, caches
+            # the protocol's cost per call needs fewer calls than the kernel's figure
+            arm.null.iterations = max(5, arm.iterations // NULL_SHARE)
+    # runner arms: one round at full size, discarded (first touches of the retention area's pages)
     for arm in arms:
-        arm.block(warmup, arm.iterations)
+        if arm.runner and not any(other.null is arm for other in arms):
+            (arm.warm or arm.block)(warmup, arm.iterations)
     for k in range(blocks):
         order = arms if k % 2 == 0 else list(reversed(arms))
         for arm in order:
@@ -160,10 +164,10 @@ def cpu_figures(arm: Arm) -> list[float]:
     for k, b in enumerate(arm.blocks):
         if b.cpu_ns is None:
             continue
-        own = b.cpu_ns
+        own = b.cpu_ns / b.iterations
         if arm.null is not None and k < len(arm.null.blocks) and arm.null.blocks[k].cpu_ns is not None:
-            own -= arm.null.blocks[k].cpu_ns
-        out.append(own / b.iterations)
+            own -= arm.null.blocks[k].cpu_ns / arm.null.blocks[k].iterations
+        out.append(own)
     return out
 
 
@@ -208,7 +212,7 @@ def busy_processes() -> int:
         return -1
 
 
-def clock_check(arm: Arm, slack_ns: float = 50_000, share: float = 0.5, per_call_ns: float = 300) -> str:
+def clock_check(arm: Arm, slack_ns: float = 50_000, share: float = 0.2, per_call_ns: float = 300) -> str:
     """Do the runner's per-call samples agree with the clocks the harness read? "" or the reason.
 
     Every block, whatever the kernel's size: the samples may not add up to more than the block's
