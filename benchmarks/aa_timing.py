@@ -38,6 +38,7 @@ def main() -> None:  # noqa: C901 - a script: options, then one loop
     ap.add_argument("--cache-dir", default=None)
     ap.add_argument("--lanes", type=int, default=1, help="processes timing concurrently, one per CPU")
     ap.add_argument("--verbose", action="store_true", help="per arm: the figure, the CPU bound, the protocol cost")
+    ap.add_argument("--dump", default=None, help="write every pair's per-block figures to this JSON file")
     ap.add_argument("--shard", default="0/1", help=argparse.SUPPRESS)  # i/n: this process's share (lanes)
     ap.add_argument("--out", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -52,6 +53,7 @@ def main() -> None:  # noqa: C901 - a script: options, then one loop
                                 worker_index=index if lanes else None))
         deviations: list[float] = []
         covered: list[bool] = []  # does the 95 % interval of the A/A speedup contain 1.0?
+        dumped: list[dict] = []
         n_tasks = 0
         print(f"{'task':32s} {'kernel A/A':>10s} {'95% CI':>15s} {'MNN A/A':>10s}")
         refs = [r for r in discover(ROOT / "bench_tasks") if not args.k or args.k in r.id]
@@ -92,6 +94,9 @@ def main() -> None:  # noqa: C901 - a script: options, then one loop
                     for s in sessions:
                         s.close()
             by = {x.name: x for x in arms}
+            figures = {x.name: timing.figures(x) for x in arms if not x.name.endswith("protocol")}
+            dumped.append({"task": ref.id, **figures,
+                           "clock": {x.name: timing.clock_check(x) for x in (by["a"], by["b"])}})
             r = timing.speedup(by["a"], by["b"])
             lo, hi = timing.speedup_ci(by["a"], by["b"])
             deviations.append(abs(r - 1))
@@ -110,6 +115,8 @@ def main() -> None:  # noqa: C901 - a script: options, then one loop
                 covered.append(lo_m <= 1.0 <= hi_m)
                 line += f" {rm:10.4f}"
             print(line, flush=True)
+        if args.dump:
+            Path(args.dump).write_text(json.dumps(dumped))
         if args.out:
             Path(args.out).write_text(json.dumps({"deviations": deviations, "covered": covered, "tasks": n_tasks}))
         summary(deviations, n_tasks, covered)

@@ -39,6 +39,7 @@ class Block:
 
 BlockFn = Callable[[int, int], Block]  # (warmup, iterations) -> Block
 NULL_SHARE = 4  # null blocks hold a quarter of the calls of the kernel blocks they serve
+STRETCH = 4  # how much longer than block_ms a runner's block may grow with the protocol's work
 
 
 @dataclass
@@ -109,16 +110,18 @@ def start(arms: list[Arm]) -> None:
 
 
 def calibrate(arm: Arm, block_ms: float, warmup: int = 2) -> None:
-    """N such that a block lasts about ``block_ms``: per-call cost from two block sizes (a runner's
-    fixed per-block costs cancel), CPU time for runner arms (the protocol's per-call work counts)."""
+    """N such that a block holds about ``block_ms`` of calls: enough samples for a stable 10th
+    percentile. For runner arms the protocol's per-call work (fresh inputs, poison, retention) comes
+    on top, measured from two block sizes of the runner's CPU time (fixed per-block costs cancel);
+    it may stretch a block to ``STRETCH`` times ``block_ms`` before N is cut."""
     small, large = 4, 16
     a, b = arm.block(warmup, small), arm.block(warmup, large)
+    per_call = max(float(np.min(b.samples)), 1.0)
+    n = block_ms * 1e6 / per_call
     if arm.runner and a.cpu_ns is not None and b.cpu_ns is not None:
-        per_call = (b.cpu_ns - a.cpu_ns) / (large - small)
-    else:
-        per_call = float(np.min(b.samples))
-    per_call = max(per_call, float(np.min(b.samples)), 1.0)
-    arm.iterations = int(np.clip(block_ms * 1e6 / per_call, 5, min(5000, arm.max_iterations)))
+        total = max((b.cpu_ns - a.cpu_ns) / (large - small), per_call)
+        n = min(n, STRETCH * block_ms * 1e6 / total)
+    arm.iterations = int(np.clip(n, 5, min(5000, arm.max_iterations)))
 
 
 def interleave(arms: list[Arm], blocks: int, block_ms: float, warmup: int = 2,

@@ -44,6 +44,7 @@ DEFAULT = {
     "attack_symlink_output": ("compile", f"{LINK}: kernel.o calls fopen (file access)"),
     "attack_threads": ("correctness", SIGSYS),
     "attack_write_outside": ("compile", f"{LINK}: kernel.o calls fopen (file access)"),
+    "attack_oob_write": ("correctness", "the kernel wrote past the end of a buffer (guard page hit)"),
 }
 # ... and with the static checks off: the OS alone
 OS_ONLY = {
@@ -60,7 +61,15 @@ OS_ONLY = {
     "attack_symlink_output": ("correctness", OUTSIDE),
     "attack_threads": ("correctness", SIGSYS),
     "attack_write_outside": ("correctness", f"{OUTSIDE}: openat /tmp/mk-attack-write_outside.marker was refused"),
+    "attack_forge_verdict": ("correctness", OUTSIDE),
+    "attack_oob_write": ("correctness", "the kernel wrote past the end of a buffer (guard page hit)"),
+    "attack_read_scratch_inputs": ("speed", "computed wrong outputs (results reused or work skipped?)"),
+    "attack_interpose_clock": ("speed", "timing rejected: the runner reported"),
+    "attack_interpose_chrono": ("speed", "timing rejected: the runner reported"),
 }
+# measurement games that gain nothing under the protocol (fresh inputs and poison on every call):
+# they compute every call and are timed doing so, slower than an honest kernel
+DEFEATED = {"attack_hash_cache", "attack_poison_detect", "attack_resize_precompute"}
 # attacks whose target is not there to be found (the harness is outside the pid namespace): they
 # run, find nothing to attack and must not have touched anything
 HARMLESS_WITHOUT_STATIC = {"attack_kill_parent", "attack_ptrace"}
@@ -84,7 +93,7 @@ def _markers() -> set[Path]:
 @pytest.mark.parametrize("static", ["on", "off"])
 def test_attacks_are_rejected_and_contained(run_bench, tmp_path: Path, static: str) -> None:
     expected = DEFAULT if static == "on" else OS_ONLY
-    labels = sorted(set(expected) | (HARMLESS_WITHOUT_STATIC if static == "off" else set()))
+    labels = sorted(set(expected) | DEFEATED | (HARMLESS_WITHOUT_STATIC if static == "off" else set()))
     tasks, kernels = _corpus(tmp_path, labels)
     for m in _markers():
         m.unlink()
@@ -102,4 +111,11 @@ def test_attacks_are_rejected_and_contained(run_bench, tmp_path: Path, static: s
     for label in HARMLESS_WITHOUT_STATIC if static == "off" else ():
         # nothing to attack in its pid namespace; it computed Relu and must have changed nothing
         assert items[f"{label}/Relu::correctness"]["status"] == "passed", items[f"{label}/Relu::correctness"]
-    assert run.results["metrics"]["fast"]["fast_1"] in (0.0, None) or static == "off"
+    for label in DEFEATED:
+        speed = items[f"{label}/Relu::speed"]
+        assert speed["status"] == "passed" and speed["speedup"] < 1.0, (label, speed)  # no gain from the game
+    honest = run_bench("--mk-timeout=10", "--mk-blocks=3", "--mk-block-ms=3", "--mk-torch-baseline=never",
+                       "-k", "Activation and Relu", label="good")
+    good = honest.items()["Activation/Relu::speed"]
+    for label in DEFEATED:  # slower than the honest kernel timed the same way
+        assert items[f"{label}/Relu::speed"]["latency_us"] > good["latency_us"], (label, good)
