@@ -39,7 +39,7 @@ class Block:
 
 BlockFn = Callable[[int, int], Block]  # (warmup, iterations) -> Block
 NULL_SHARE = 4  # null blocks hold a quarter of the calls of the kernel blocks they serve
-STRETCH = 4  # how much longer than block_ms a runner's block may grow with the protocol's work
+STRETCH = 2  # how much longer than block_ms a runner's block may grow with the protocol's work
 
 
 @dataclass
