@@ -9,6 +9,7 @@ libseccomp-dev) is skipped with that reason, as `enforcement()` reports it.
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import shutil
 import subprocess
@@ -183,3 +184,33 @@ def test_compilers_cannot_read_the_cache(tmp_path: Path, probe: Path) -> None:
     res = run_limited(["g++", "-c", "k.cpp", "-o", "k.o"], cwd=out, env={"TMPDIR": str(out)},
                       limits=Limits(wall_seconds=60, memory_mb=4096, max_open_files=256, profile="build"))
     assert res.ok, res.stderr
+
+
+@pytest.mark.skipif(not ROOT or shutil.which("runuser") is None, reason="needs root to become another user")
+def test_without_root_a_user_namespace_confines_the_same(probe: Path, scratch: Path) -> None:
+    """The launcher started by an unprivileged user: user + pid + net namespaces, Landlock, seccomp
+    and the supervisor all still apply (docs/verdicts.md, "host, not root")."""
+    need("seccomp")
+    need("landlock")
+    assert sandbox._LAUNCHER is not None
+    launcher = shutil.copy(sandbox._LAUNCHER, scratch / "mk-sandbox")
+    program = stage_program(probe, scratch)
+
+    def as_nobody(*args: str) -> tuple[int, str, dict]:
+        read, write = os.pipe()
+        cmd = ["runuser", "-u", "nobody", "--", str(launcher), "--net", "--landlock", "--seccomp", "--no-threads",
+               "--rw", str(scratch), "--report", str(write), "--", str(program), *args]
+        proc = subprocess.run(cmd, cwd=scratch, pass_fds=(write,), capture_output=True, text=True, timeout=30)
+        os.close(write)
+        with os.fdopen(read) as f:
+            report = f.read().strip()
+        return proc.returncode, proc.stdout + proc.stderr, json.loads(report) if report else {}
+
+    rc, out, report = as_nobody("read", "/etc/passwd")
+    assert report["userns"] == 1 and report["pidns"] == 1 and report["netns"] == 1, report
+    assert report["landlock"] >= 1 and report["seccomp"] == 1 and report["supervised"] == 1, report
+    assert rc == sandbox.DENIED_EXIT and "done read EACCES" in out and "denied openat /etc/passwd" in out, out
+    rc, out, _ = as_nobody("fork")
+    assert rc in (128 + 31, -31), (rc, out)  # SIGSYS
+    rc, out, _ = as_nobody("uid")
+    assert rc == 0 and "done uid 65534" in out, out
