@@ -23,7 +23,8 @@ import numpy as np
 
 from pytest_mobilekernel import timing
 from pytest_mobilekernel.baselines import mnn
-from pytest_mobilekernel.evaluation import Evaluator, Settings
+from pytest_mobilekernel.config import Settings
+from pytest_mobilekernel.evaluation import Evaluator
 from pytest_mobilekernel.tasks import discover
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -27,12 +27,13 @@ import numpy as np
 from . import protocol, roofline, sandbox, timing
 from .agents import AgentSettings, KernelCandidate, get_agent_class
 from .cache import Cache
+from .config import Settings
 from .devicelock import DeviceLock
 from .devices import DeviceFailure, get_device
 from .errors import DeviceError, DeviceLost, MobileKernelError, TaskError
 from .sandbox import LimitedServer, Limits, ProcessResult
 from .targets import BuildResult, RunPlan, get_target
-from .tasks import DEFAULT_SEEDS, TaskData, TaskRef, build_model, load_module, make_inputs, materialize
+from .tasks import TaskData, TaskRef, build_model, load_module, make_inputs, materialize
 from .toolchain import Toolchain, toolchain_for
 from .verify import check_arrays, verify_trials
 
@@ -55,33 +56,6 @@ def _nbytes(desc: Any) -> int:
     import numpy as np
 
     return int(np.prod(desc.shape)) * np.dtype(desc.dtype).itemsize
-
-
-@dataclass
-class Settings:
-    kernels_dir: Path
-    cache_dir: Path
-    session_dir: Path
-    agent: str = "replay"
-    label: str = "reference"
-    device: str = "host"  # this process's device (xdist workers lease one of devices)
-    devices: tuple[str, ...] = ()  # every --device of the run
-    device_options: dict[str, Any] = field(default_factory=dict)  # adb_host, adb_port, mnn_runner, mnn_lib
-    toolchain: str = "auto"  # --toolchain: auto | gnu | ndk[:API]
-    target: str = "lite"
-    target_options: dict[str, Any] = field(default_factory=dict)  # mnn_root, mnn_build_dir, mnn_force
-    seeds: tuple[int, ...] = DEFAULT_SEEDS
-    blocks: int = 5
-    block_ms: float = 10.0
-    timeout: float = 30.0
-    memory_mb: int = 2048
-    threads: int = 1
-    torch_baseline: str = "auto"  # auto: only where MNN gives no baseline; always; never
-    pin_cpu: str = "auto"  # "auto": the lane's CPU when timing on the host; "none"; or a CPU number
-    timing_lanes: str = "auto"  # "auto": one timing lane per CPU (xdist worker gwN owns CPU N); "1": one at a time
-    worker_index: int | None = None  # N of xdist worker gwN (None: no xdist)
-    agent_options: dict[str, Any] = field(default_factory=dict)
-    baseline: Any = None  # gate.Baseline: fail items that regress against a stored run
 
 
 @dataclass

@@ -14,9 +14,10 @@ import pytest
 
 from . import benchjson, machine, report, reportdir, sandbox
 from .cache import default_root
+from .config import Settings
 from .devices import options as device_options
 from .errors import MobileKernelError
-from .evaluation import Evaluator, Settings
+from .evaluation import Evaluator
 from .gate import Baseline
 from .llm import LLMSettings, preflight
 from .results import ResultsCollector

@@ -105,7 +105,8 @@ def test_sample_stats_match_pytest_benchmark(n: int) -> None:
 
 def test_roofline_measures_the_device_once_and_maps_working_sets(tmp_path, mk_cache) -> None:
     from pytest_mobilekernel import roofline
-    from pytest_mobilekernel.evaluation import Evaluator, Settings
+    from pytest_mobilekernel.config import Settings
+    from pytest_mobilekernel.evaluation import Evaluator
 
     ev = Evaluator(Settings(kernels_dir=tmp_path, cache_dir=mk_cache, session_dir=tmp_path / "s"))
     levels = roofline.measure(ev)
