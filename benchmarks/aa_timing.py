@@ -69,9 +69,9 @@ def main() -> None:  # noqa: C901 - a script: options, then one loop
                 print(f"{ref.id:32s} skipped: {build.message}")
                 continue
             with ev.scratch(ref) as wa, ev.scratch(ref) as wb:
-                a = ev.kernel_arm("a", data, build, wa, ref=ref)
-                b = ev.kernel_arm("b", data, build, wb, ref=ref)
-                arms = [a, b, *(n for n in (ev.null_arm(a, data, wa), ev.null_arm(b, data, wb)) if n)]
+                a = ev.runner_arm("a", data, build, wa, ref=ref)
+                b = ev.runner_arm("b", data, build, wb, ref=ref)
+                arms = [a, b, *(n for n in (a.null, b.null) if n)]
                 conv = mnn.convert(data, ev.cache)
                 sessions = []
                 if conv.ok:

@@ -27,11 +27,11 @@ def cpu_info() -> dict[str, Any]:
 
 
 def describe(toolchain_identity: str = "") -> dict[str, Any]:
-    from .tasks import _version
+    from .tasks import dist_version
 
     return {
         "cpu": cpu_info(), "machine": platform.machine(), "system": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(), "compiler": toolchain_identity,
-        "mnn": _version("mnn"), "torch": _version("torch"), "onnxruntime": _version("onnxruntime"),
-        "pytest_mobilekernel": _version("pytest-mobilekernel"),
+        "mnn": dist_version("mnn"), "torch": dist_version("torch"), "onnxruntime": dist_version("onnxruntime"),
+        "pytest_mobilekernel": dist_version("pytest-mobilekernel"),
     }

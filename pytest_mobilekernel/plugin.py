@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 
 from . import benchjson, machine, report, reportdir, sandbox
+from .agents.llm import LLMSettings, preflight
 from .cache import default_root
 from .config import Settings
 from .devices import options as device_options
 from .errors import MobileKernelError
 from .evaluation import Evaluator
 from .gate import Baseline
-from .llm import LLMSettings, preflight
 from .results import ResultsCollector
 from .tasks import is_task_file
 

@@ -14,16 +14,16 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from . import sandbox
-from .cache import content_key
+from .cache import Cache, content_key
+from .devices.base import Device
 from .errors import MobileKernelError
-from .sandbox import run_limited
+from .process_output import last_json_line
+from .sandbox import Limits, run_limited
 from .targets.lite import build_limits, default_sdk_dir, tmp_env
-
-if TYPE_CHECKING:
-    from .evaluation import Evaluator
+from .toolchain import Toolchain
 
 Levels = list[tuple[int, float]]  # (working-set bytes, GB/s), ascending sizes
 
@@ -32,9 +32,9 @@ def probe_source() -> Path:
     return default_sdk_dir() / "probes" / "bandwidth.cpp"
 
 
-def measure(ev: Evaluator) -> Levels:
-    """The device's bandwidth by working-set size (cached per device and toolchain)."""
-    tc = ev.toolchain()
+def measure(device: Device, tc: Toolchain, cache: Cache, lock: Any, limits: Limits) -> Levels:
+    """The device's bandwidth by working-set size (cached per device, toolchain and CPU); ``lock`` is the
+    device's (its exclusive side is held while the probe runs), ``limits`` the timing limits (their CPU)."""
     source = probe_source().read_bytes()
 
     def build(out: Path) -> None:
@@ -44,34 +44,32 @@ def measure(ev: Evaluator) -> Levels:
         if not proc.ok:
             raise MobileKernelError(f"bandwidth probe does not build with {tc.cxx}: {proc.describe()}")
 
-    binary = ev.cache.get_or_create("probe", content_key("bandwidth-build-v1", source, tc.identity), build)
+    binary = cache.get_or_create("probe", content_key("bandwidth-build-v1", source, tc.identity), build)
 
     def run(out: Path) -> None:
         work = sandbox.make_scratch(prefix="mk-bandwidth-")  # runs as any runner does
         try:
-            with ev.lock.exclusive():
-                proc = ev.device.run(binary / "bandwidth", work, [], ev.timing_limits)
+            with lock.exclusive():
+                proc = device.run(binary / "bandwidth", work, [], limits)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         levels = _parse(proc.stdout) if proc.ok else None
         if levels is None:
-            raise MobileKernelError(f"bandwidth probe failed on {ev.device.name}: {proc.describe()}")
+            raise MobileKernelError(f"bandwidth probe failed on {device.name}: {proc.describe()}")
         (out / "levels.json").write_text(json.dumps(levels))
 
-    key = content_key("bandwidth-run-v1", source, tc.identity, ev.device.name, str(ev.timing_cpu))
-    entry = ev.cache.get_or_create("bandwidth", key, run)
+    key = content_key("bandwidth-run-v1", source, tc.identity, device.name, str(limits.cpu))
+    entry = cache.get_or_create("bandwidth", key, run)
     return [(int(b), float(g)) for b, g in json.loads((entry / "levels.json").read_text())]
 
 
 def _parse(stdout: str) -> Levels | None:
-    for line in reversed(stdout.strip().splitlines()):
-        try:
-            doc = json.loads(line)
-            levels = [(int(b), float(g)) for b, g in doc["levels"]]
-        except (ValueError, KeyError, TypeError):
-            continue
-        return levels if levels and all(g > 0 for _, g in levels) else None
-    return None
+    doc = last_json_line(stdout)
+    try:
+        levels = [(int(b), float(g)) for b, g in doc["levels"]]  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        return None
+    return levels if levels and all(g > 0 for _, g in levels) else None
 
 
 def ceiling(levels: Levels, nbytes: int) -> tuple[int, float]:

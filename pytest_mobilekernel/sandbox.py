@@ -32,6 +32,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from .process_output import last_line
+
 SANDBOX_UID = 65534  # nobody: what kernel code runs as when the harness is root
 DENIED_EXIT = 125  # the launcher's exit code when the program tried to reach a path outside the sandbox
 
@@ -68,7 +70,7 @@ class ProcessResult:
 
     def describe(self, limits: Limits | None = None) -> str:
         """One line: why the child did not succeed."""
-        detail = _last_line(self.stderr)
+        detail = last_line(self.stderr)
         if self.returncode == DENIED_EXIT and detail.startswith("mk-sandbox: denied "):
             # the launcher's supervisor saw a file system call outside the sandbox (Landlock refused it)
             what = detail.removeprefix("mk-sandbox: denied ")
@@ -97,13 +99,6 @@ class ProcessResult:
             return why + (f": {detail}" if detail else "")
         return f"exited with code {rc}" + (f": {detail}" if detail else "")
 
-
-def _last_line(text: str) -> str:
-    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
-    if not lines:
-        return ""
-    line = lines[-1]
-    return line if len(line) <= 300 else line[:297] + "..."
 
 
 def _limit_child(limits: Limits) -> None:  # runs in the child between fork and exec
@@ -251,7 +246,7 @@ def enforcement() -> dict[str, Any]:
     report: dict[str, Any] = json.loads(line) if line else {"landlock": 0, "seccomp": 0, "pidns": 0, "netns": 0,
                                                             "userns": 0, "uid": os.geteuid()}
     if proc.returncode != 0:
-        report["error"] = _last_line(proc.stderr.decode(errors="replace")) or f"exit {proc.returncode}"
+        report["error"] = last_line(proc.stderr.decode(errors="replace")) or f"exit {proc.returncode}"
     report["launcher"] = True
     return report
 

@@ -141,8 +141,8 @@ class TaskData:
 
 def task_key(ref: TaskRef) -> str:
     twin = ref.shipped_twin.read_bytes() if ref.shipped_twin.exists() else b""
-    return content_key(MATERIALIZE_VERSION, ref.path.read_bytes(), twin, _version("torch"), _version("onnx"),
-                       _version("onnxruntime"))
+    return content_key(MATERIALIZE_VERSION, ref.path.read_bytes(), twin, dist_version("torch"), dist_version("onnx"),
+                       dist_version("onnxruntime"))
 
 
 def materialize(ref: TaskRef, cache: Cache, seeds: tuple[int, ...] = DEFAULT_SEEDS) -> TaskData:
@@ -179,7 +179,7 @@ def materialize(ref: TaskRef, cache: Cache, seeds: tuple[int, ...] = DEFAULT_SEE
 
 
 @functools.cache  # a metadata lookup is ~1 ms, and cache keys ask for it per task
-def _version(dist: str) -> str:
+def dist_version(dist: str) -> str:
     try:
         return importlib.metadata.version(dist)
     except importlib.metadata.PackageNotFoundError:

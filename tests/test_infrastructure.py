@@ -13,7 +13,7 @@ import pytest
 
 from pytest_mobilekernel import sandbox
 from pytest_mobilekernel.cache import Cache, content_key
-from pytest_mobilekernel.devicelock import DeviceLock
+from pytest_mobilekernel.devices.lock import DeviceLock
 from pytest_mobilekernel.sandbox import LimitedServer, Limits, run_limited
 
 # rlimits, kills and namespaces of the launcher, with Python as the child: the runner profile would

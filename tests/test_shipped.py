@@ -7,8 +7,8 @@ import json
 import pytest
 
 from conftest import ROOT
+from pytest_mobilekernel.shipped_twins import main as twin_main
 from pytest_mobilekernel.tasks import CATEGORIES, discover
-from pytest_mobilekernel.twin import main as twin_main
 
 TASKS = discover(ROOT / "bench_tasks")
 

@@ -109,12 +109,15 @@ def test_roofline_measures_the_device_once_and_maps_working_sets(tmp_path, mk_ca
     from pytest_mobilekernel.evaluation import Evaluator
 
     ev = Evaluator(Settings(kernels_dir=tmp_path, cache_dir=mk_cache, session_dir=tmp_path / "s"))
-    levels = roofline.measure(ev)
+    def measure() -> roofline.Levels:
+        return roofline.measure(ev.device, ev.toolchain(), ev.cache, ev.lock, ev.timing_limits)
+
+    levels = measure()
     sizes = [s for s, _ in levels]
     assert sizes == sorted(sizes) and sizes[0] <= 64 << 10 and sizes[-1] >= 64 << 20  # L1 .. DRAM
     assert all(0.1 < g < 10_000 for _, g in levels), levels
     runs = list((mk_cache / "bandwidth").rglob("levels.json"))
-    assert roofline.measure(ev) == levels and list((mk_cache / "bandwidth").rglob("levels.json")) == runs
+    assert measure() == levels and list((mk_cache / "bandwidth").rglob("levels.json")) == runs
     assert roofline.ceiling(levels, 1) == levels[0]
     assert roofline.ceiling(levels, sizes[1]) == levels[1] and roofline.ceiling(levels, sizes[1] + 1) == levels[2]
     assert roofline.ceiling(levels, 1 << 40) == levels[-1]

@@ -44,14 +44,12 @@
 
 #include <sys/mman.h>
 #include <unistd.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "backend/cpu/CPUBackend.hpp"
 #include "core/Concurrency.h"
 #include "json.hpp"
 #include "npy.hpp"
+#include "protocol.hpp"
 
 using namespace MNN;
 
@@ -239,42 +237,6 @@ uint64_t fnv1a(const uint8_t* p, size_t n) {
     return h;
 }
 
-// The fresh inputs of timed calls: splitmix64 of (nonce, call, graph input, chunk) picks the trial each
-// of an input's (up to) 64 chunks comes from. The harness computes the same (protocol.py) to rebuild any call.
-uint64_t splitmix(uint64_t x) {
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-uint64_t callKey(uint64_t nonce, uint64_t call) { return splitmix(nonce ^ splitmix(call + 0x5851F42D4C957F2Dull)); }
-constexpr size_t CHUNKS = 64;  // an input is mixed from up to 64 runs
-
-// Copy a call's outputs into the retention area without pulling that area through the caches
-// (streaming stores where the ISA has them): the protocol's traffic should disturb the kernel's
-// working set as little as it can.
-void retain(uint8_t* dst, const uint8_t* src, size_t n) {
-#if defined(__SSE2__)
-    size_t i = 0;
-    if ((((uintptr_t)dst | (uintptr_t)src) & 15) == 0) {
-        for (; i + 64 <= n; i += 64) {
-            const __m128i a = _mm_load_si128((const __m128i*)(src + i));
-            const __m128i b = _mm_load_si128((const __m128i*)(src + i + 16));
-            const __m128i c = _mm_load_si128((const __m128i*)(src + i + 32));
-            const __m128i d = _mm_load_si128((const __m128i*)(src + i + 48));
-            _mm_stream_si128((__m128i*)(dst + i), a);
-            _mm_stream_si128((__m128i*)(dst + i + 16), b);
-            _mm_stream_si128((__m128i*)(dst + i + 32), c);
-            _mm_stream_si128((__m128i*)(dst + i + 48), d);
-        }
-        _mm_sfence();
-    }
-    std::memcpy(dst + i, src + i, n - i);
-#else
-    std::memcpy(dst, src, n);
-#endif
-}
-
 std::string readFile(const std::string& path) {
     std::ifstream f(path, std::ios::binary);
     if (!f) fail(2, "cannot open spec " + path);
@@ -383,48 +345,32 @@ int run(const std::string& specPath) {
             setData[t].emplace_back(p ? std::vector<uint8_t>(p, p + slot.tensor->size()) : std::vector<uint8_t>());
         }
     }
-    // the inputs of call `call` of the block `nonce`
+    std::vector<std::vector<const uint8_t*>> from(inSlots.size());  // [input][trial]
+    for (size_t i = 0; i < inSlots.size(); ++i)
+        for (int t = 0; t < sets; ++t) from[i].push_back(setData[t][i].data());
+    // the inputs of call `call` of the block `nonce` (protocol.hpp)
     auto makeInputs = [&](uint64_t nonce, uint64_t call) {
-        const uint64_t key  = callKey(nonce, call);
-        const int picked    = (int)(splitmix(key ^ 0xFFFFFFFFFFFFull) % (uint64_t)sets);
+        const uint64_t key = mk::callKey(nonce, call);
+        const int picked   = mk::pickedTrial(key, sets);
         for (size_t i = 0; i < inSlots.size(); ++i) {
             TensorSlot& slot = inSlots[i];
             if (!slot.tensor || slot.constant) continue;
-            uint8_t* dst = slot.tensor->host<uint8_t>();
-            if (slot.mix >= 0) {
-                const size_t es = (size_t)slot.dtype.bytes, n = (size_t)slot.tensor->elementSize();
-                const size_t chunk = (n + CHUNKS - 1) / CHUNKS;  // at most CHUNKS runs per input
-                const uint64_t g   = (uint64_t)slot.mix << 40;
-                for (size_t c = 0, e = 0; e < n; ++c, e += chunk) {
-                    const int t        = (int)(splitmix(key ^ splitmix(g ^ (uint64_t)c)) % (uint64_t)sets);
-                    const size_t count = std::min(chunk, n - e);
-                    std::memcpy(dst + e * es, setData[t][i].data() + e * es, count * es);
-                }
-            } else {
-                std::memcpy(dst, setData[picked][i].data(), setData[picked][i].size());
-            }
+            mk::makeInput(slot.tensor->host<uint8_t>(), (size_t)slot.tensor->elementSize(), (size_t)slot.dtype.bytes,
+                          from[i], key, slot.mix, picked);
         }
     };
     // outputs of every timed call, for the harness to verify the calls it picks afterwards
     size_t slotBytes = 0;
-    for (auto& s : outSlots) slotBytes += ((s.tensor->size() + 63) / 64) * 64;
+    for (auto& s : outSlots) slotBytes += mk::slotOf(s.tensor->size());
     const mk::Json& retention = timing["retention"];
-    const size_t retentionBytes = (size_t)retention["bytes"].asInt();
-    uint8_t* retained           = nullptr;
-    const bool shared           = retention.has("fd");
-    if (shared) {
-        void* m = mmap(nullptr, retentionBytes, PROT_READ | PROT_WRITE, MAP_SHARED, (int)retention["fd"].asInt(), 0);
-        if (m == MAP_FAILED) fail(2, "cannot map the retention area");
-        retained = static_cast<uint8_t*>(m);
-    } else {
-        static std::vector<uint8_t> own;
-        own.assign(retentionBytes, 0);
-        retained = own.data();
-    }
+    mk::Retention retained;
+    const std::string mapped = retained.open((size_t)retention["bytes"].asInt(),
+                                             retention.has("fd") ? (int)retention["fd"].asInt() : -1);
+    if (!mapped.empty()) fail(2, mapped);
     // null: the same protocol without the kernel (fresh inputs, poison, retention): what the protocol
     // itself costs in this process, which the harness subtracts from the kernel's blocks
     auto runBlock = [&](uint64_t nonce, int warmup, int iters, bool null) {
-        if (iters <= 0 || (size_t)iters * slotBytes > retentionBytes)
+        if (iters <= 0 || (size_t)iters * slotBytes > retained.bytes())
             fail(2, "block of " + std::to_string(iters) + " calls does not fit the retention area");
         for (int i = 0; i < warmup && !null; ++i) {  // fresh inputs too (calls past the block's own)
             makeInputs(nonce, (uint64_t)(iters + i));
@@ -442,42 +388,19 @@ int run(const std::string& specPath) {
             if (code != NO_ERROR) fail(6, std::string("onExecute returned ") + errorCodeName(code));
             samples.push_back((long long)std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
             checkTails();
-            uint8_t* slot = retained + (size_t)i * slotBytes;
+            uint8_t* slot = retained.slot((size_t)i, slotBytes);
             for (auto& s : outSlots) {
-                retain(slot, s.tensor->host<uint8_t>(), s.tensor->size());
-                slot += ((s.tensor->size() + 63) / 64) * 64;
+                mk::retain(slot, s.tensor->host<uint8_t>(), s.tensor->size());
+                slot += mk::slotOf(s.tensor->size());
             }
         }
-        const std::string name = "timing-" + std::to_string(nonce) + ".json";
-        std::ofstream f(name);
-        if (!f) fail(2, "cannot write " + name);
-        f << "{\"samples_ns\": [";
-        for (size_t i = 0; i < samples.size(); ++i) f << (i ? ", " : "") << samples[i];
-        f << "], \"nonce\": " << nonce << "}\n";
-        if (!f) fail(2, "short write to " + name);
-        if (!shared) {
-            std::ofstream r("retained-" + std::to_string(nonce) + ".bin", std::ios::binary);
-            r.write(reinterpret_cast<const char*>(retained), (std::streamsize)((size_t)iters * slotBytes));
-            if (!r) fail(2, "short write of the retained outputs");
-        }
+        std::string error = mk::writeTiming(nonce, samples);
+        if (error.empty()) error = retained.finish(nonce, (size_t)iters * slotBytes);
+        if (!error.empty()) fail(2, error);
     };
     if (timing.has("serve") && timing["serve"].asInt() != 0) {
-        // Serve mode: one process runs every block of a measurement (no start-up per block). The
-        // harness writes "block NONCE WARMUP ITERATIONS" lines; each block ends with "done NONCE".
-        std::printf("ready\n");
-        std::fflush(stdout);
-        std::string line;
-        char word[16];
-        unsigned long long nonce = 0;
-        int w = 0, n = 0;
-        while (std::fgets(&line.assign(256, '\0')[0], 256, stdin)) {
-            if (std::sscanf(line.c_str(), "%15s %llu %d %d", word, &nonce, &w, &n) != 4 ||
-                (std::strcmp(word, "block") != 0 && std::strcmp(word, "null") != 0))
-                fail(2, "bad serve command: " + std::string(line.c_str()));
-            runBlock(nonce, w, n, std::strcmp(word, "null") == 0);
-            std::printf("done %llu\n", nonce);
-            std::fflush(stdout);
-        }
+        const std::string bad = mk::serve(runBlock);
+        if (!bad.empty()) fail(2, bad);
     } else {
         runBlock((uint64_t)std::stoull(timing["nonce"].str), (int)timing["warmup"].asInt(),
                  (int)timing["iterations"].asInt(), timing.has("null") && timing["null"].asInt() != 0);

@@ -13,10 +13,10 @@ from typing import Any
 from filelock import FileLock
 
 from ..errors import AgentError
-from ..llm import LLM, LLMSettings, OpenAILLM, ReplayLLM, Transcript
 from ..targets import AgentView
 from ..tasks import TaskData, TaskRef
 from .base import Agent, AgentSettings, KernelCandidate
+from .llm import LLM, LLMSettings, OpenAILLM, ReplayLLM, Transcript
 
 TRANSCRIPT = "transcript.jsonl"
 

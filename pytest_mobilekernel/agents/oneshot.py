@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..llm import LLM, extract_code
-from ..prompting import messages
 from ..tasks import TaskRef
+from .llm import LLM, extract_code
 from .llm_agent import LLMAgent, PromptContext, evaluate
+from .prompting import messages
 from .registry import register
 
 

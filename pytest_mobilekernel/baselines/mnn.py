@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..cache import Cache, content_key
-from ..tasks import TaskData, _version
+from ..tasks import TaskData, dist_version
 
 
 class MNNUnavailable(Exception):
@@ -31,7 +31,7 @@ class Conversion:
 
 
 def mnn_version() -> str:
-    return _version("mnn")
+    return dist_version("mnn")
 
 
 def convert(task: TaskData, cache: Cache, timeout: float = 120.0) -> Conversion:
@@ -172,9 +172,10 @@ def graph_names(task: TaskData) -> tuple[list[str], list[str]]:
     """The twin graph's fed inputs (initializers excluded) and outputs: the converted model's names."""
     import onnx
 
+    from ..twin import graph_input_names
+
     proto = onnx.load(task.twin, load_external_data=False)
-    init = {i.name for i in proto.graph.initializer}
-    return [i.name for i in proto.graph.input if i.name not in init], [o.name for o in proto.graph.output]
+    return graph_input_names(proto), [o.name for o in proto.graph.output]
 
 
 def open_session(task: TaskData, model: Path, cpu: int | None = None) -> MNNSession:

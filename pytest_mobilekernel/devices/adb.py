@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DeviceError
+from ..process_output import last_line
 from ..sandbox import Limits, ProcessResult
 from . import elf
 from .base import Device, DeviceFailure
@@ -224,7 +225,7 @@ class AdbDevice(Device):
             made = True
             if made_proc.returncode != 0:
                 return _failure(f"not run: cannot create {remote} on adb device {serial}: "
-                                f"{_last_line(made_proc.output)}")
+                                f"{last_line(made_proc.output)}")
             runner_name = binary.name if not (workdir / binary.name).exists() else ".mk-runner"
             pushed = {runner_name}
             phase = f"push of {binary.name}"
@@ -333,7 +334,3 @@ def _text(data: bytes | str) -> str:
         return data[-OUTPUT_LIMIT:]
     return data[-OUTPUT_LIMIT:].decode("utf-8", "replace")
 
-
-def _last_line(text: str) -> str:
-    lines = [ln.strip() for ln in (text or "").strip().splitlines() if ln.strip()]
-    return lines[-1][:300] if lines else ""

@@ -147,7 +147,8 @@ class TreeBuild:
         cmd = [tc.cxx, "-O2", "-std=c++17", *[f for f in tc.compile_flags if f.startswith("--target=")],
                "-I", str(self.root / "include"), str(runner_source), "-o", str(out / RUNNER),
                "-L", str(self.build_dir), "-lMNN", "-Wl,-rpath,$ORIGIN", "-pthread"]
-        proc = self._run(cmd, dataclasses.replace(FULL_BUILD, readable=(str(runner_source.parent),),
+        # readable: mnn_ext/, for the headers the runner shares with the lite runner (../runner/)
+        proc = self._run(cmd, dataclasses.replace(FULL_BUILD, readable=(str(runner_source.parents[1]),),
                                                   writable=(str(out),)))
         if not proc.ok:
             raise MobileKernelError(f"the on-tree runner does not build against {self.root}: "

@@ -71,7 +71,7 @@ def repository_tree(checkout: Checkout, op_files: list[str]) -> str:
 def agent_view(checkout: Checkout, category: str, op_type: str, param_table: str = "") -> AgentView:
     """What the prompts show for one operator (``op_type`` as MNN names it: "LayerNorm"; ``param_table``
     the flatbuffers table its parameters are stored in, as the converted model says: "Axis")."""
-    from ..prompting import PROMPTS
+    from ..agents.prompting import PROMPTS
 
     files = [rel for rel, regs in checkout.registrations().items()
              if any(r.op_type == f"OpType_{op_type}" for r in regs)]

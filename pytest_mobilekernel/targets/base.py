@@ -62,9 +62,6 @@ class Target(ABC):
     def write_spec(self, workdir: Path, plan: RunPlan) -> list[str]:
         """Write the runner's inputs into workdir; return the runner's argv (after the binary)."""
 
-    #: the timing protocol its runner speaks (2: fresh inputs and retained outputs for every call)
-    protocol: int = 1
-
     def null_runner(self, tc: Toolchain, cache: Cache) -> Path | None:
         """A runner whose kernel does nothing: the protocol's own cost per call (None: not offered)."""
         return None
@@ -89,8 +86,6 @@ class RunPlan:
     threads: int = 1
     warmup: int = 0
     iterations: int = 0  # 0: no timing
-    timing_file: str = "timing.json"
-    timing_outputs: list[list[str]] = field(default_factory=list)  # per trial: outputs of its last timed call
     serve: bool = False  # stay up and run one timing block per stdin command
     # protocol v2 (protocol.py): how each input is fed to timed calls ({"const": True}, {"mix": g},
     # {"pick": g}), the block's nonce (per-invocation blocks), where every call's outputs are kept

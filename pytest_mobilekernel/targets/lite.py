@@ -60,7 +60,6 @@ def default_sdk_dir() -> Path:
 
 class LiteTarget(Target):
     name = "lite"
-    protocol = 2
 
     def __init__(self, sdk_dir: Path | None = None, static_checks: bool = True) -> None:
         self.sdk_dir = Path(sdk_dir or default_sdk_dir()).resolve()
@@ -180,7 +179,7 @@ class LiteTarget(Target):
         )
 
     def agent_view(self, task: Any) -> AgentView:
-        from ..prompting import PROMPTS, sdk_rules
+        from ..agents.prompting import PROMPTS, sdk_rules
         from ..tools.repo_tree import RepositoryTree
 
         return AgentView(

@@ -19,7 +19,7 @@ from typing import Any
 
 from filelock import FileLock
 
-from ..cache import Cache, content_key
+from ..cache import Cache, content_key, tree_digest
 from ..errors import MobileKernelError
 from ..mnntree import view
 from ..mnntree.build import LIBRARY, RUNNER, TreeBuild
@@ -96,8 +96,8 @@ class MNNTreeTarget(Target):
         if self._identity is None:
             self.recover(cache)  # the identity must be the tree's, not a half-swapped one
             self._identity = self.checkout.identity()
-        return content_key("mnn-tree-baseline-v1", self._identity, tc.identity, str(self.checkout.root),
-                           _runner_source().read_text())
+        return content_key("mnn-tree-baseline-v2", self._identity, tc.identity, str(self.checkout.root),
+                           tree_digest(_runner_source().parents[1], (".hpp", ".cpp")))
 
     def baseline(self, tc: Toolchain, cache: Cache) -> BuildResult:
         """MNN's own kernels: built once per tree state and toolchain, then cached."""
@@ -206,11 +206,12 @@ class MNNTreeTarget(Target):
         spec: dict[str, Any] = {
             "model": plan.model, "input_names": plan.input_names, "output_names": plan.output_names,
             "op_types": plan.op_types, "threads": plan.threads,
+            "feeds": [f or {"const": True} for f in plan.feeds],
             "outputs": [{"shape": d.shape, "dtype": d.dtype} for d in plan.outputs],
             "trials": [{"inputs": ins, "outputs": outs} for ins, outs in plan.trials],
             "timing": None if plan.iterations <= 0 else {
-                "warmup": plan.warmup, "iterations": plan.iterations, "output": plan.timing_file,
-                "serve": int(plan.serve), **({"outputs": plan.timing_outputs} if plan.timing_outputs else {})},
+                "warmup": plan.warmup, "iterations": plan.iterations, "nonce": str(plan.nonce),
+                "serve": int(plan.serve), "retention": plan.retention, "null": int(plan.null_block)},
         }
         (workdir / "spec.json").write_text(json.dumps(spec))
         return ["spec.json"]

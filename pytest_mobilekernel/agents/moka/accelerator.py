@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...llm import LLM, extract_json
-from ...prompting import messages
+from ..llm import LLM, extract_json
 from ..llm_agent import PromptContext
+from ..prompting import messages
 from .memory import Memory
 
 KEYS = ("bottleneck", "optimisation_method", "modification_plan")

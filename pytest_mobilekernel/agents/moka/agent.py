@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ...llm import LLM
 from ...tasks import TaskRef
 from ...tools.error_extractor import ErrorExtractor
 from ...tools.repo_tree import RepositoryTree
+from ..llm import LLM
 from ..llm_agent import LLMAgent, PromptContext, evaluate
 from ..registry import register
 from .accelerator import Accelerator

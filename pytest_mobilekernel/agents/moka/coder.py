@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...llm import LLM, extract_code
-from ...prompting import messages
+from ..llm import LLM, extract_code
 from ..llm_agent import PromptContext
+from ..prompting import messages
 from .memory import Memory
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...llm import LLM, extract_json
-from ...prompting import messages
 from ...tools.error_extractor import ErrorExtractor
+from ..llm import LLM, extract_json
 from ..llm_agent import PromptContext
+from ..prompting import messages
 from .memory import Memory
 
 KEYS = ("local_error_suggestion", "crossfile_error_suggestion")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import AgentError, MobileKernelError
+from ..errors import AgentError, MobileKernelError
 
 
 class LLMUnavailable(MobileKernelError):
