@@ -198,6 +198,8 @@ def _launcher_options(limits: Limits, cwd: Path) -> list[str]:
             opts += ["--rx", str(path)]
         for path in limits.writable:
             opts += ["--rw", str(path)]
+    if limits.profile == "build":
+        opts.append("--trees")  # build systems make directories in their build dir (runners: files only)
     if limits.profile == "runner":
         opts.append("--seccomp")
         if not limits.threads:

@@ -77,11 +77,11 @@ struct mk_ruleset_attr { /* landlock_ruleset_attr as of ABI 6; its size tells th
 
 static struct {
     unsigned long long cpu_s, as_mb, nofile, fsize_mb;
-    int net, pin, landlock, seccomp, report_fd, no_threads;
+    int net, pin, landlock, seccomp, report_fd, no_threads, trees;
     long uid, gid;
     const char *ro[MAX_PATHS], *rx[MAX_PATHS], *rw[MAX_PATHS];
     int n_ro, n_rx, n_rw;
-} opt = {120, 4096, 64, 1024, 0, -1, 0, 0, -1, 0, -1, -1, {0}, {0}, {0}, 0, 0, 0};
+} opt = {120, 4096, 64, 1024, 0, -1, 0, 0, -1, 0, 0, -1, -1, {0}, {0}, {0}, 0, 0, 0};
 
 static struct {
     int landlock_abi, seccomp, pidns, netns, userns, uid, supervised;
@@ -188,8 +188,12 @@ static void confine_files(void) {
     const uint64_t read = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR;
     const uint64_t rx = read | LANDLOCK_ACCESS_FS_EXECUTE;
     /* writable dirs: regular files only (no symlink, FIFO, socket or device a reader could trip on) */
-    const uint64_t rw = rx | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_FILE |
-                        LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_TRUNCATE;
+    uint64_t rw = rx | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_FILE |
+                  LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_TRUNCATE;
+    /* --trees (builds: cmake and ninja make directories, links, and rename between them) */
+    if (opt.trees)
+        rw |= LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_MAKE_SYM |
+              (abi >= 2 ? LANDLOCK_ACCESS_FS_REFER : 0);
     static const char *system_rx[] = {"/usr", "/lib", "/lib64", "/bin", "/etc/ld.so.cache"};
     static const char *system_ro[] = {"/sys/devices/system/cpu", "/dev/urandom", "/etc/localtime"};
     for (size_t i = 0; i < sizeof system_rx / sizeof *system_rx; ++i) ll_rule(rs, system_rx[i], rx, h);
@@ -557,6 +561,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--require-landlock")) opt.landlock = 2;
         else if (!strcmp(a, "--seccomp")) opt.seccomp = 1;
         else if (!strcmp(a, "--no-threads")) opt.no_threads = 1;
+        else if (!strcmp(a, "--trees")) opt.trees = 1;
         else if (!strcmp(a, "--require-seccomp")) opt.seccomp = 2;
         else if (!v) break;
         else if (!strcmp(a, "--cpu")) opt.cpu_s = strtoull(v, NULL, 10), ++i;

@@ -33,9 +33,10 @@ LIBRARY = "libMNN.so"
 RUNNER = "mk-tree-runner"
 
 
-def _tools_env() -> dict[str, str]:
-    # run_limited empties the environment; cmake and ninja need HOME-less defaults only
-    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+def _tools_env(tmp: Path) -> dict[str, str]:
+    # run_limited empties the environment; cmake and ninja need HOME-less defaults only. The
+    # compilers' temporary files go to ``tmp`` (writable under the build profile; /tmp is not)
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TMPDIR": str(tmp)}
 
 
 def _cc_for(cxx: str) -> str:
@@ -69,7 +70,7 @@ class TreeBuild:
 
     def _run(self, argv: list[str], limits: Limits = FULL_BUILD) -> ProcessResult:
         self.build_dir.mkdir(parents=True, exist_ok=True)
-        return run_limited(argv, cwd=self.build_dir, limits=self.confined(limits), env=_tools_env())
+        return run_limited(argv, cwd=self.build_dir, limits=self.confined(limits), env=_tools_env(self.build_dir))
 
     def confined(self, limits: Limits) -> Limits:
         """``limits`` reading the checkout and the toolchain (an NDK lives outside /usr)."""
@@ -138,7 +139,7 @@ class TreeBuild:
             i = cmd.index("-o")
             cmd = cmd[:i] + cmd[i + 2:]
         proc = run_limited([*cmd, "-fsyntax-only", "-fdiagnostics-format=json"], cwd=self.build_dir,
-                           limits=self.confined(FULL_BUILD), env=_tools_env())
+                           limits=self.confined(FULL_BUILD), env=_tools_env(self.build_dir))
         return proc.stderr
 
     def build_runner(self, runner_source: Path, out: Path) -> None:
