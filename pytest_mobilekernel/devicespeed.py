@@ -16,7 +16,7 @@ On a phone the baseline is, in this order:
                       last stdout line; exit 0. LD_LIBRARY_PATH points at that directory.
                       ``contrib/mnn_timer.cpp`` implements it against MNN's C++ API.
 ``reference-kernel``  without --mnn-runner (or when MNN cannot convert/run the op): the stored
-                      reference kernel of the task (``<kernels-dir>/reference/<Category>/<Task>``),
+                      reference kernel of the task (label ``reference``, resolved by kernels.py),
                       built with the same toolchain and timed on the same device, interleaved.
 ``none``              neither is available: the kernel's latency alone.
 
@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import timing
 from .errors import DeviceLost, MobileKernelError
+from .kernels import KernelNotFound, kernel_source
 
 if TYPE_CHECKING:
     from .evaluation import Evaluator, StageResult
@@ -118,7 +119,7 @@ def mnn_libs(option: str | None) -> list[Path]:
 
 
 def reference_source(ev: Evaluator, ref: TaskRef) -> Path:
-    return ev.settings.kernels_dir / REFERENCE_LABEL / ref.category / ref.name / "kernel.cpp"
+    return kernel_source(ev.settings.kernels_dir, REFERENCE_LABEL, ref).path
 
 
 def _guard(block: timing.BlockFn) -> timing.BlockFn:
@@ -226,9 +227,10 @@ def _mnn_arm(ev: Evaluator, ref: TaskRef, data: TaskData, opts: dict[str, Any], 
 
 def _reference_arm(ev: Evaluator, ref: TaskRef, data: TaskData, build: Any, stack: ExitStack,
                    reasons: list[str]) -> timing.Arm | None:
-    source = reference_source(ev, ref)
-    if not source.exists():
-        reasons.append(f"no reference kernel at {source}")
+    try:
+        source = reference_source(ev, ref)
+    except KernelNotFound as exc:
+        reasons.append(f"no reference kernel: {exc}")
         return None
     ref_build = ev.target.build(source.read_text(), ev.toolchain(), ev.cache)
     if not ref_build.ok:
