@@ -15,7 +15,9 @@ import time
 from pathlib import Path
 
 from pytest_mobilekernel.cache import Cache
+from pytest_mobilekernel.kernels import KernelNotFound, kernel_source
 from pytest_mobilekernel.targets.lite import LiteTarget
+from pytest_mobilekernel.tasks import discover
 from pytest_mobilekernel.toolchain import host_toolchain
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +27,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--kernels-label", default="reference")
     args = ap.parse_args()
-    kernels = sorted((ROOT / "kernels_generated" / args.kernels_label).glob("*/*/kernel.cpp"))
+    kernels: list[tuple[str, Path]] = []
+    for ref in discover(ROOT / "bench_tasks"):
+        try:
+            kernels.append((ref.id, kernel_source(ROOT / "kernels_generated", args.kernels_label, ref).path))
+        except KernelNotFound as exc:
+            print(exc)
     tc = host_toolchain()
     target = LiteTarget()
     with tempfile.TemporaryDirectory() as tmp:
@@ -35,9 +42,8 @@ def main() -> None:
         print(f"SDK step (runner.o + PCH, once): {time.perf_counter() - t0:.2f} s  [{tc.identity}]")
         cold, warm = [], []
         seen: dict[str, str] = {}
-        for k in kernels:
+        for name, k in kernels:
             src = k.read_text()
-            name = f"{k.parent.parent.name}/{k.parent.name}"
             if src in seen:  # tasks of one operator may share a kernel: its build is cached, not timed
                 print(f"{name:32s} same source as {seen[src]}")
                 continue

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 
 from pytest_mobilekernel.cache import default_root
+from pytest_mobilekernel.kernels import kernel_source, read_manifest
+from pytest_mobilekernel.tasks import task_ref
 
 ROOT = Path(__file__).resolve().parent.parent
 MNN_ROOT = os.environ.get("MNN_ROOT")
@@ -34,6 +36,20 @@ BUILD_DIR_AARCH64 = os.environ.get("MNN_BUILD_DIR_AARCH64") or str(default_root(
 HAVE_ARM = bool(shutil.which("aarch64-linux-gnu-g++") and shutil.which("qemu-aarch64-static"))
 LAYERNORM = "source/backend/cpu/CPULayerNorm.cpp"
 LAYERNORM_TASK = str(ROOT / "bench_tasks" / "Normalization" / "LayerNorm.py")
+
+
+def reference_mnn(task_id: str) -> Path:
+    """The shipped real-MNN kernel of a task (kernels_generated/reference-mnn, through its index)."""
+    ref = task_ref(ROOT / "bench_tasks" / f"{task_id}.py")
+    return kernel_source(ROOT / "kernels_generated", "reference-mnn", ref).path
+
+
+def copy_kernel(task_id: str, kernels: Path, label: str) -> Path:
+    """The task's reference-mnn kernel as a per-task kernel.cpp under label (for a test to edit)."""
+    path = kernels / label / task_id / "kernel.cpp"
+    path.parent.mkdir(parents=True)
+    shutil.copyfile(reference_mnn(task_id), path)
+    return path
 
 
 def tree_state(root: Path) -> dict[str, str]:
@@ -68,8 +84,9 @@ def test_reference_kernels_build_verify_and_time_on_the_tree(clean_tree: Path, t
 
     before = tree_state(clean_tree)
     results = tmp_path / "results.json"
-    labelled = ROOT / "kernels_generated" / "reference-mnn"
-    tasks = [str(ROOT / "bench_tasks" / p.parent.relative_to(labelled)) + ".py" for p in labelled.rglob("kernel.cpp")]
+    manifest = read_manifest(ROOT / "kernels_generated" / "reference-mnn")
+    assert manifest is not None
+    tasks = [str(ROOT / "bench_tasks" / task_id) + ".py" for task_id in manifest.tasks]
     assert len(tasks) >= 15
     proc = subprocess.run(bench_cmd(tmp_path / "cache", results, *tasks), capture_output=True, text=True,
                           timeout=3600, cwd=tmp_path)
@@ -117,12 +134,9 @@ def test_a_kernel_that_skips_repeated_work_is_caught_while_timed(clean_tree: Pat
     timed calls would do nothing): the checked call of each trial repeats the one before it with
     the outputs poisoned, so what it leaves unwritten shows."""
     import json
-    import shutil
 
     kernels = tmp_path / "kernels"
-    shutil.copytree(ROOT / "kernels_generated" / "reference-mnn" / "Normalization" / "LayerNorm",
-                    kernels / "lazy" / "Normalization" / "LayerNorm")
-    path = kernels / "lazy" / "Normalization" / "LayerNorm" / "kernel.cpp"
+    path = copy_kernel("Normalization/LayerNorm", kernels, "lazy")
     source = path.read_text()
     lazy = source.replace(
         "        float* dst       = outputs[0]->host<float>();\n",
@@ -150,12 +164,9 @@ def test_a_kernel_that_skips_repeated_work_is_caught_while_timed(clean_tree: Pat
 def test_a_kernel_that_writes_into_its_input_is_caught(clean_tree: Path, tmp_path: Path) -> None:
     """Correct outputs, then a scribble on the input: only the runner's input hashes can tell."""
     import json
-    import shutil
 
     kernels = tmp_path / "kernels"
-    shutil.copytree(ROOT / "kernels_generated" / "reference-mnn" / "Normalization" / "LayerNorm",
-                    kernels / "scribble" / "Normalization" / "LayerNorm")
-    path = kernels / "scribble" / "Normalization" / "LayerNorm" / "kernel.cpp"
+    path = copy_kernel("Normalization/LayerNorm", kernels, "scribble")
     marker = "        MNN_CONCURRENCY_END();\n        return NO_ERROR;\n"
     source = path.read_text()
     assert source.count(marker) == 1
@@ -175,12 +186,9 @@ def test_a_kernel_that_writes_into_its_input_is_caught(clean_tree: Path, tmp_pat
 
 def test_a_kernel_that_does_not_compile_reports_the_error_in_its_own_file(clean_tree: Path, tmp_path: Path) -> None:
     import json
-    import shutil
 
     kernels = tmp_path / "kernels"
-    src = ROOT / "kernels_generated" / "reference-mnn" / "Matrix" / "Det"
-    shutil.copytree(src, kernels / "broken" / "Matrix" / "Det")
-    path = kernels / "broken" / "Matrix" / "Det" / "kernel.cpp"
+    path = copy_kernel("Matrix/Det", kernels, "broken")
     path.write_text(path.read_text().replace("det = -det;", "det = -undefined_name;"))
     before = tree_state(clean_tree)
     results = tmp_path / "results.json"
@@ -200,7 +208,7 @@ def test_sigkill_mid_build_is_restored_by_the_next_run(clean_tree: Path, tmp_pat
     cache = tmp_path / "cache"
     # A kernel nobody built before, so ninja really compiles while we kill.
     kernels = tmp_path / "kernels"
-    src = ROOT / "kernels_generated" / "reference-mnn" / "Normalization" / "LayerNorm" / "kernel.cpp"
+    src = reference_mnn("Normalization/LayerNorm")
     (kernels / "fresh" / "Normalization" / "LayerNorm").mkdir(parents=True)
     (kernels / "fresh" / "Normalization" / "LayerNorm" / "kernel.cpp").write_text(
         src.read_text() + f"\n// variant {time.time_ns()}\n")
@@ -240,7 +248,7 @@ def test_moka_writes_a_real_mnn_kernel_grounded_in_the_checkout(clean_tree: Path
     sys.path.insert(0, str(Path(__file__).parent))
     from llm_server import ScriptedServer, fenced
 
-    good = (ROOT / "kernels_generated/reference-mnn/Normalization/LayerNorm/kernel.cpp").read_text()
+    good = reference_mnn("Normalization/LayerNorm").read_text()
     broken = good.replace("x->length(i)", "x->lengthOf(i)")
     assert broken != good
     plan = json.dumps({"local_error_suggestion": "", "crossfile_error_suggestion": "use Tensor::length(i)"})
@@ -270,7 +278,7 @@ def test_a_renamed_creator_regenerates_mnns_registry_and_restores_it(clean_tree:
     tools/script/register.py rewrites CPUOPRegister.cpp for the build, and it is restored after."""
     import json
 
-    src = (ROOT / "kernels_generated/reference-mnn/Normalization/LayerNorm/kernel.cpp").read_text()
+    src = reference_mnn("Normalization/LayerNorm").read_text()
     renamed = src.replace("CPULayerNormCreator", "MKRenamedLayerNormCreator")
     assert renamed != src
     (tmp_path / "kernels/renamed/Normalization/LayerNorm").mkdir(parents=True)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from conftest import ROOT
+from pytest_mobilekernel.kernels import KERNEL_FILE, MANIFEST, META_FILE, kernel_source, read_manifest
 from pytest_mobilekernel.shipped_twins import main as twin_main
 from pytest_mobilekernel.tasks import CATEGORIES, discover
 
 TASKS = discover(ROOT / "bench_tasks")
+KERNELS = ROOT / "kernels_generated"
+SHIPPED_LABELS = ("reference", "reference-mnn")  # hand-written, stored once per operator (kernels.py)
 
 
 def test_categories_are_the_papers() -> None:
@@ -22,11 +23,37 @@ def test_every_task_has_a_shipped_twin_and_it_is_current(capsys) -> None:
     assert rc == 0, capsys.readouterr().out
 
 
-def test_reference_kernels_are_labelled_hand_written() -> None:
+def test_every_task_resolves_to_a_hand_written_reference_kernel() -> None:
     for t in TASKS:
-        d = ROOT / "kernels_generated" / "reference" / t.category / t.name
-        assert (d / "kernel.cpp").exists(), t.id
-        assert json.loads((d / "meta.json").read_text())["origin"] == "hand-written", t.id
+        stored = kernel_source(KERNELS, "reference", t)
+        assert stored.path.parent == KERNELS / "reference" / "ops", t.id  # from the index, not a per-task copy
+        assert stored.meta["origin"] == "hand-written", t.id
+
+
+@pytest.mark.parametrize("label", SHIPPED_LABELS)
+def test_shipped_indexes_name_only_tasks_that_exist(label: str) -> None:
+    manifest = read_manifest(KERNELS / label)
+    assert manifest is not None and manifest.tasks, label
+    assert set(manifest.tasks) <= {t.id for t in TASKS}, sorted(set(manifest.tasks) - {t.id for t in TASKS})
+    for t in TASKS:
+        if t.id in manifest.tasks:
+            assert kernel_source(KERNELS, label, t).meta["origin"] == "hand-written", t.id
+
+
+@pytest.mark.parametrize("label", SHIPPED_LABELS)
+def test_shipped_kernels_are_stored_once(label: str) -> None:
+    """Each kernel file once, none a copy of another, each used, no per-task copies shadowing the index."""
+    manifest = read_manifest(KERNELS / label)
+    assert manifest is not None
+    stored = sorted(p for p in (KERNELS / label).rglob("*") if p.is_file() and p.name != MANIFEST)
+    assert not [p for p in stored if p.is_symlink()]
+    assert not [p for p in stored if p.name in (KERNEL_FILE, META_FILE)], "per-task files in a shipped label"
+    assert set(stored) == manifest.files(), "files no task points at, or entries naming missing files"
+    by_bytes: dict[bytes, list[str]] = {}
+    for p in stored:
+        by_bytes.setdefault(p.read_bytes(), []).append(p.name)
+    copies = [names for names in by_bytes.values() if len(names) > 1]
+    assert not copies, f"byte-identical kernels (point the tasks at one file in {MANIFEST}): {copies}"
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..kernels import task_dir
 from ..tasks import TaskRef
 
 
@@ -17,7 +18,8 @@ class AgentSettings:
     options: dict[str, Any] = field(default_factory=dict)
 
     def kernel_dir(self, task: TaskRef) -> Path:
-        return self.kernels_dir / self.label / task.category / task.name
+        """Where an agent writes this task's kernel (the per-task layout of kernels.py)."""
+        return task_dir(self.kernels_dir, self.label, task)
 
 
 @dataclass

@@ -1,11 +1,10 @@
-"""The default agent: replays kernels stored under kernels_generated/<label>/<Category>/<Task>/."""
+"""The default agent: replays the kernels stored under a label (layouts: see kernels.py)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from ..errors import AgentError
+from ..kernels import kernel_source
 from ..tasks import TaskRef
 from .base import Agent, KernelCandidate
 from .registry import register
@@ -14,15 +13,6 @@ from .registry import register
 @register("replay")
 class ReplayAgent(Agent):
     def generate(self, task: TaskRef, context: Any) -> KernelCandidate:
-        directory = self.settings.kernel_dir(task)
-        path = directory / "kernel.cpp"
-        if not path.exists():
-            raise AgentError(f"no kernel for {task.id} (looked for {path})")
-        meta_path = directory / "meta.json"
-        meta: dict[str, Any] = {}
-        if meta_path.exists():
-            try:
-                meta = json.loads(meta_path.read_text())
-            except json.JSONDecodeError as exc:
-                raise AgentError(f"{meta_path}: not valid JSON ({exc})") from None
-        return KernelCandidate(source=path.read_text(), origin=str(meta.get("origin", "unknown")), path=path, meta=meta)
+        stored = kernel_source(self.settings.kernels_dir, self.settings.label, task)
+        return KernelCandidate(source=stored.path.read_text(), origin=str(stored.meta.get("origin", "unknown")),
+                               path=stored.path, meta=stored.meta)

@@ -3,16 +3,11 @@ the fallback on a phone without an MNN runner. Labelled, never counted as fast (
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from .. import timing
+from ..kernels import KernelNotFound, kernel_source
 from .base import Baseline, Measurement, guarded
 
 REFERENCE_LABEL = "reference"
-
-
-def reference_source(kernels_dir: Path, category: str, name: str) -> Path:
-    return kernels_dir / REFERENCE_LABEL / category / name / "kernel.cpp"
 
 
 class ReferenceKernel(Baseline):
@@ -23,9 +18,10 @@ class ReferenceKernel(Baseline):
 
     def open(self, m: Measurement) -> timing.Arm | str:
         ev, ref = m.ev, m.ref
-        source = reference_source(ev.settings.kernels_dir, ref.category, ref.name)
-        if not source.exists():
-            return f"no reference kernel at {source}"
+        try:
+            source = kernel_source(ev.settings.kernels_dir, REFERENCE_LABEL, ref).path
+        except KernelNotFound as exc:
+            return f"no reference kernel: {exc}"
         build = ev.target.build(source.read_text(), ev.toolchain(), ev.cache)
         if not build.ok:
             return f"reference kernel does not build: {build.message}"
