@@ -21,8 +21,8 @@ import pytest
 
 OLD_SPELLINGS_USED = "mk_old_spellings_used"  # namespace attribute: old spelling -> new spelling
 
-# Flags of the plugin that take a value (filled by add()): testpaths.py must not take a value for a test path.
-VALUE_FLAGS: set[str] = set()
+# Filled by add(): every option declared through it -> its old spelling (None: no alias).
+DECLARED: dict[str, str | None] = {}
 
 
 class OptionDeprecationWarning(pytest.PytestDeprecationWarning):
@@ -40,14 +40,11 @@ def add(group: Any, name: str, *, old: str | None = None, **attrs: Any) -> None:
     if takes_value and "choices" not in attrs:  # --mk-tasks-dir=TASKS_DIR, not =MK_TASKS_DIR
         attrs.setdefault("metavar", name.removeprefix("--mk-").upper().replace("-", "_"))
     group.addoption(name, **attrs)
-    if takes_value:
-        VALUE_FLAGS.add(name)
+    DECLARED[name] = old
     if old:
         group.addoption(old, dest=attrs["dest"], action=_OldSpelling, new=name, base_action=attrs.get("action"),
                         nargs=None if takes_value else 0, type=attrs.get("type"), choices=attrs.get("choices"),
                         metavar=attrs.get("metavar"))
-        if takes_value:
-            VALUE_FLAGS.add(old)
 
 
 class _OldSpelling(argparse.Action):
