@@ -17,9 +17,9 @@ class Settings:
     agent: str = "replay"
     label: str = "reference"
     device: str = "host"  # this process's device (xdist workers lease one of devices)
-    devices: tuple[str, ...] = ()  # every --mk-device of the run
+    devices: tuple[str, ...] = ()  # every --device of the run
     device_options: dict[str, Any] = field(default_factory=dict)  # adb_host, adb_port, mnn_runner, mnn_lib
-    toolchain: str = "auto"  # --mk-toolchain: auto | gnu | ndk[:API]
+    toolchain: str = "auto"  # --toolchain: auto | gnu | ndk[:API]
     target: str = "lite"
     target_options: dict[str, Any] = field(default_factory=dict)  # mnn_root, mnn_build_dir, mnn_force
     seeds: tuple[int, ...] = DEFAULT_SEEDS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 from .cache import Cache
@@ -22,8 +23,12 @@ def prune_sessions(root: Path) -> None:
 
 def recover_mnn_tree(settings: Settings) -> list[str]:
     """--mk-target=mnn: the checkout is valid, and kernels a killed run swapped into it are restored
-    from its journal before anything else touches the tree. Returns the restored files."""
+    from its journal before anything else touches the tree. Returns (and reports) the restored files."""
     from .targets import get_target
 
     target = get_target("mnn", **settings.target_options)
-    return target.recover(Cache(settings.cache_dir))  # type: ignore[attr-defined]
+    restored: list[str] = target.recover(Cache(settings.cache_dir))  # type: ignore[attr-defined]
+    if restored:
+        sys.stderr.write("mobilekernel: restored the MNN tree from the journal of an interrupted run: "
+                         + ", ".join(restored) + "\n")
+    return restored

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -152,10 +151,7 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         validation.check_names(config)
         if controller and run.target == "mnn":
-            restored = housekeeping.recover_mnn_tree(run)
-            if restored:
-                sys.stderr.write("mobilekernel: restored the MNN tree from the journal of an interrupted run: "
-                                 + ", ".join(restored) + "\n")
+            housekeeping.recover_mnn_tree(run)
         if controller:
             validation.check_reachable(config, run)
     except MobileKernelError as exc:
