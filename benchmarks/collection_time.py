@@ -23,7 +23,7 @@ def main(n: int = 190) -> None:
             dst = Path(tmp) / src.parent.name / f"{src.stem}_{i:03d}.py"
             dst.parent.mkdir(exist_ok=True)
             shutil.copy(src, dst)
-        cmd = [sys.executable, "-m", "pytest", "--co", "-q", "-p", "no:cacheprovider", f"--tasks-dir={tmp}"]
+        cmd = [sys.executable, "-m", "pytest", "--co", "-q", "-p", "no:cacheprovider", f"--mk-tasks-dir={tmp}"]
         subprocess.run(cmd, cwd=tmp, capture_output=True)  # warm the filesystem and imports
         times = []
         for _ in range(3):

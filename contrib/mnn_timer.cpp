@@ -1,4 +1,4 @@
-// mnn_timer: MNN's own kernel timed on a phone, for pytest-mobilekernel's --mnn-runner.
+// mnn_timer: MNN's own kernel timed on a phone, for pytest-mobilekernel's --mk-mnn-runner.
 //
 // Build it against YOUR MNN build for the phone (MNN is not part of this project: its headers and
 // libMNN.so come from github.com/alibaba/MNN built with the Android NDK), e.g.
@@ -8,7 +8,7 @@
 //       -I MNN/include -I mnn_ext/runner contrib/mnn_timer.cpp
 //       -L MNN/build_android/ -lMNN -o mnn_timer
 //
-// and run pytest with --mnn-runner=mnn_timer --mnn-lib=MNN/build_android/libMNN.so.
+// and run pytest with --mk-mnn-runner=mnn_timer --mk-mnn-lib=MNN/build_android/libMNN.so.
 //
 // Contract (pytest_mobilekernel/devicespeed.py):
 //   mnn_timer MODEL.mnn --warmup W --iterations N --threads T NAME=IN0.npy [NAME=IN1.npy ...]

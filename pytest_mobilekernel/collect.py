@@ -9,7 +9,8 @@ import pytest
 
 from .errors import MobileKernelError
 from .evaluation import STAGES
-from .results import to_properties
+from .reporting.records import to_properties
+from .runstate import get_evaluator
 from .tasks import TaskRef, task_ref
 
 
@@ -33,8 +34,6 @@ class StageItem(pytest.Item):
         self.stage = stage
 
     def runtest(self) -> None:
-        from .plugin import get_evaluator
-
         try:
             result = get_evaluator(self.config).run(self.ref, self.stage)
         except MobileKernelError as exc:

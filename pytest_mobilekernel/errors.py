@@ -23,4 +23,4 @@ class AgentError(MobileKernelError):
 
 class DeviceLost(DeviceError):
     """The device went away while a kernel was on it: not the kernel's doing. The evaluator moves
-    to another ``--device`` and runs the stage again (or gives the item this one line)."""
+    to another ``--mk-device`` and runs the stage again (or gives the item this one line)."""

@@ -11,10 +11,10 @@ entry is never reused by a different compiler, CPU or link mode. Three of them:
                     as a static glibc binary, on Android phones.
 - ``ndk-clang``     the Android NDK's clang (``$ANDROID_NDK_HOME``), ``--target=aarch64-linux-android<API>``,
                     PIE with libc++ linked statically. Chosen for adb devices when ANDROID_NDK_HOME
-                    is set, or with ``--toolchain=ndk``; NOT exercised by this project's CI (no NDK
+                    is set, or with ``--mk-toolchain=ndk``; NOT exercised by this project's CI (no NDK
                     is installable there).
 
-``toolchain_for(arch, platform, choice)`` picks one; ``choice`` is ``--toolchain``: ``auto``
+``toolchain_for(arch, platform, choice)`` picks one; ``choice`` is ``--mk-toolchain``: ``auto``
 (default), ``gnu`` or ``ndk[:API]``.
 """
 
@@ -122,7 +122,7 @@ def ndk_toolchain(ndk_home: str | None = None, api: int | None = None) -> Toolch
     """The Android NDK's clang for aarch64 phones (untested in this project's CI: no NDK there)."""
     home = ndk_home or os.environ.get("ANDROID_NDK_HOME") or os.environ.get("ANDROID_NDK_ROOT")
     if not home:
-        raise ToolchainError("--toolchain=ndk needs the Android NDK: set ANDROID_NDK_HOME to its directory")
+        raise ToolchainError("--mk-toolchain=ndk needs the Android NDK: set ANDROID_NDK_HOME to its directory")
     clang = ndk_clang_path(home)
     api = api or NDK_DEFAULT_API
     flags = (f"--target=aarch64-linux-android{api}", *NDK_FLAGS)
@@ -142,30 +142,30 @@ def parse_choice(choice: str | None) -> tuple[str, int | None]:
     text = (choice or "auto").strip().lower()
     kind, _, api = text.partition(":")
     if kind not in TOOLCHAIN_CHOICES:
-        raise ToolchainError(f"unknown --toolchain {choice!r}: use auto, gnu or ndk[:API]")
+        raise ToolchainError(f"unknown --mk-toolchain {choice!r}: use auto, gnu or ndk[:API]")
     if api and (kind != "ndk" or not api.isdigit()):
-        raise ToolchainError(f"bad --toolchain {choice!r}: only ndk takes an API level (ndk:29)")
+        raise ToolchainError(f"bad --mk-toolchain {choice!r}: only ndk takes an API level (ndk:29)")
     return kind, int(api) if api else None
 
 
 def toolchain_for(arch: str, platform: str = "linux", choice: str | None = "auto") -> Toolchain:
     """The toolchain whose binaries run on a device of this arch/platform.
 
-    host -> host g++. aarch64 -> the NDK's clang with ``--toolchain=ndk``, or by default on an
+    host -> host g++. aarch64 -> the NDK's clang with ``--mk-toolchain=ndk``, or by default on an
     Android device when ANDROID_NDK_HOME is set; otherwise the static cross g++ (which also runs
     on Android). qemu-aarch64 runs Linux binaries: the NDK (bionic) cannot serve it.
     """
     kind, api = parse_choice(choice)
     if arch == "host":
         if kind == "ndk":
-            raise ToolchainError("--toolchain=ndk builds for aarch64 phones, not for the host device")
+            raise ToolchainError("--mk-toolchain=ndk builds for aarch64 phones, not for the host device")
         return host_toolchain()
     if arch != "aarch64":
         raise ToolchainError(f"no toolchain for architecture {arch!r}")
     if kind == "ndk":
         if platform != "android":
-            raise ToolchainError("--toolchain=ndk builds Android (bionic) binaries; they do not run on "
-                                 "qemu-aarch64 (Linux user emulation): use --toolchain=gnu there")
+            raise ToolchainError("--mk-toolchain=ndk builds Android (bionic) binaries; they do not run on "
+                                 "qemu-aarch64 (Linux user emulation): use --mk-toolchain=gnu there")
         return ndk_toolchain(api=api)
     if kind == "auto" and platform == "android" and os.environ.get("ANDROID_NDK_HOME"):
         return ndk_toolchain(api=api)

@@ -9,7 +9,7 @@ command -v make >/dev/null 2>&1 || need+=(make)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 # the sandbox's seccomp filter (process creation, exec, sockets...) is built with libseccomp
 [ -e /usr/include/seccomp.h ] || need+=(libseccomp-dev)
-# the ARM path: aarch64 cross builds, run under qemu (--device=qemu-aarch64, and the adb test peer)
+# the ARM path: aarch64 cross builds, run under qemu (--mk-device=qemu-aarch64, and the adb test peer)
 command -v aarch64-linux-gnu-g++ >/dev/null 2>&1 || need+=(g++-aarch64-linux-gnu)
 command -v qemu-aarch64-static >/dev/null 2>&1 || need+=(qemu-user-static)
 

@@ -51,8 +51,8 @@ def run_bench(tmp_path: Path, mk_cache: Path):
             env: dict[str, str] | None = None, timeout: float = 900) -> BenchRun:
         results = tmp_path / f"results-{len(list(tmp_path.glob('results-*')))}.json"
         junit = results.with_suffix(".xml")
-        cmd = [sys.executable, "-m", "pytest", f"--tasks-dir={tasks}", f"--kernels-dir={kernels}",
-               f"--kernels-label={label}", f"--mk-cache-dir={mk_cache}", f"--mk-results={results}",
+        cmd = [sys.executable, "-m", "pytest", f"--mk-tasks-dir={tasks}", f"--mk-kernels-dir={kernels}",
+               f"--mk-kernels-label={label}", f"--mk-cache-dir={mk_cache}", f"--mk-results={results}",
                f"--junitxml={junit}", "-p", "no:cacheprovider", "-q", *args]
         full_env = {**os.environ, **(env or {})}
         full_env.pop("PYTEST_XDIST_WORKER", None)

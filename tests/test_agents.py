@@ -25,7 +25,7 @@ LLM_ENV = {"OPENAI_API_KEY": "test-key"}
 def _moka(run_bench, tmp_path, server, iterations, *extra, label="moka-test"):
     out = tmp_path / "kernels"
     run = run_bench("-k", "Activation and Relu", "-m", "compile or correctness", "--agent=moka",
-                    f"--llm-base-url={server.base_url}", f"--max-iterations={iterations}", "--llm-retries=2",
+                    f"--mk-llm-base-url={server.base_url}", f"--mk-max-iterations={iterations}", "--mk-llm-retries=2",
                     *extra, kernels=out, label=label, env=LLM_ENV)
     d = out / label / "Activation" / "Relu"
     meta = json.loads((d / "meta.json").read_text()) if (d / "meta.json").exists() else None
@@ -112,7 +112,7 @@ def test_replay_reproduces_the_kernel_offline(run_bench, tmp_path) -> None:
     with ScriptedServer({"Coder": [fenced(BROKEN), fenced(GOOD)], "Debugger": [DEBUG_PLAN]}) as server:
         _, d, meta = _moka(run_bench, tmp_path, server, 2)
     run = run_bench("-k", "Activation and Relu", "-m", "compile or correctness", "--agent=moka",
-                    "--max-iterations=2", f"--llm-replay={tmp_path / 'kernels' / 'moka-test'}",
+                    "--mk-max-iterations=2", f"--mk-llm-replay={tmp_path / 'kernels' / 'moka-test'}",
                     kernels=tmp_path / "kernels", label="moka-replayed", env={"OPENAI_API_KEY": ""})
     replayed = tmp_path / "kernels" / "moka-replayed" / "Activation" / "Relu"
     assert (replayed / "kernel.cpp").read_text() == (d / "kernel.cpp").read_text()
@@ -124,14 +124,14 @@ def test_endpoint_down_is_one_line_before_any_task(run_bench, tmp_path) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # closed once we leave: nothing listens there
-    run = run_bench("--agent=moka", f"--llm-base-url=http://127.0.0.1:{port}/v1", "--llm-retries=0",
+    run = run_bench("--agent=moka", f"--mk-llm-base-url=http://127.0.0.1:{port}/v1", "--mk-llm-retries=0",
                     kernels=tmp_path / "k", env=LLM_ENV)
-    assert run.returncode == 4 and "unreachable" in run.output and "--llm-base-url" in run.output
+    assert run.returncode == 4 and "unreachable" in run.output and "--mk-llm-base-url" in run.output
     assert "passed" not in run.output and "failed" not in run.output.split("unreachable")[0]
 
 
 def test_missing_key_is_one_line(run_bench, tmp_path) -> None:
-    run = run_bench("--agent=oneshot", "--llm-base-url=http://127.0.0.1:9/v1", kernels=tmp_path / "k",
+    run = run_bench("--agent=oneshot", "--mk-llm-base-url=http://127.0.0.1:9/v1", kernels=tmp_path / "k",
                     env={"OPENAI_API_KEY": ""})
     assert run.returncode == 4 and "OPENAI_API_KEY is not set" in run.output
 
@@ -139,7 +139,7 @@ def test_missing_key_is_one_line(run_bench, tmp_path) -> None:
 def test_oneshot_samples_give_pass_at_k(run_bench, tmp_path) -> None:
     with ScriptedServer({"Coder": [fenced(GOOD), fenced(BROKEN), fenced(WRONG)]}) as server:
         run = run_bench("-k", "Activation and Relu", "-m", "compile or correctness", "--agent=oneshot",
-                        "--samples=3", f"--llm-base-url={server.base_url}", kernels=tmp_path / "k",
+                        "--mk-samples=3", f"--mk-llm-base-url={server.base_url}", kernels=tmp_path / "k",
                         label="oneshot-test", env=LLM_ENV)
     meta = json.loads((tmp_path / "k/oneshot-test/Activation/Relu/meta.json").read_text())
     assert meta["n_samples"] == 3 and meta["n_correct"] == 1 and meta["chosen_sample"] == 0

@@ -15,7 +15,7 @@ def test_collection_imports_no_task_and_no_torch(tmp_path) -> None:
         "    def pytest_collection_finish(self, session):\n"
         "        print('TORCH', 'torch' in sys.modules)\n"
         "        print('IDS', [i.nodeid.split('tasks/', 1)[-1] for i in session.items])\n"
-        f"pytest.main(['--co', '-q', '-p', 'no:cacheprovider', '--tasks-dir={DATA / 'tasks'}'], plugins=[Check()])\n"
+        f"pytest.main(['--co', '-q', '-p', 'no:cacheprovider', '--mk-tasks-dir={DATA / 'tasks'}'], plugins=[Check()])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True).stdout
     assert "TORCH False" in out
@@ -29,7 +29,7 @@ def test_collection_imports_no_task_and_no_torch(tmp_path) -> None:
 
 def test_stage_markers_select(tmp_path) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "pytest", "--co", "-q", "-p", "no:cacheprovider", f"--tasks-dir={DATA / 'tasks'}",
+        [sys.executable, "-m", "pytest", "--co", "-q", "-p", "no:cacheprovider", f"--mk-tasks-dir={DATA / 'tasks'}",
          "-m", "speed", "-k", "Relu"], cwd=tmp_path, capture_output=True, text=True).stdout
     lines = [line for line in out.splitlines() if "::" in line]
     assert len(lines) == 1 and lines[0].endswith("Activation/Relu.py::speed")

@@ -58,9 +58,9 @@ def test_device_registry_and_errors() -> None:
 
 def test_workers_lease_devices_by_number() -> None:
     specs = ["adb:a", "adb:b", "adb:c"]
-    assert [device_for_worker(specs, f"gw{i}") for i in range(5)] == ["adb:a", "adb:b", "adb:c", "adb:a", "adb:b"]
+    assert [device_for_worker(specs, i) for i in range(5)] == ["adb:a", "adb:b", "adb:c", "adb:a", "adb:b"]
     assert device_for_worker(specs, None) == "adb:a"  # the controller / no xdist
-    assert device_for_worker([], "gw3") == "host"
+    assert device_for_worker([], 3) == "host"
 
 
 @needs_arm
@@ -74,7 +74,7 @@ def test_toolchain_follows_the_device_arch(monkeypatch) -> None:
     assert toolchain_for("aarch64", "android").name == "aarch64-g++"  # no ANDROID_NDK_HOME here: static g++
     with pytest.raises(ToolchainError, match="does not run on qemu|do not run on"):
         toolchain_for("aarch64", "linux", "ndk")
-    with pytest.raises(ToolchainError, match="unknown --toolchain"):
+    with pytest.raises(ToolchainError, match="unknown --mk-toolchain"):
         toolchain_for("aarch64", "linux", "icc")
 
 
@@ -240,14 +240,14 @@ def test_adb_device_vanishing_mid_push(peer, tmp_path) -> None:
     assert "emu-1" in again.describe() and "not attached" in again.describe()
 
 
-# -- end to end: pytest --device=... ------------------------------------------------------------
+# -- end to end: pytest --mk-device=... ------------------------------------------------------------
 def _stage_records(run) -> dict[str, dict]:
     return run.items()
 
 
 @needs_arm
 def test_qemu_compile_and_correctness_then_speed_skips(run_bench) -> None:
-    run = run_bench("--device=qemu-aarch64", "-k", "Relu or IsNaN")
+    run = run_bench("--mk-device=qemu-aarch64", "-k", "Relu or IsNaN")
     assert run.returncode == 0, run.output[-3000:]
     items = _stage_records(run)
     for task in ("Activation/Relu", "Logic/IsNaN"):
@@ -261,7 +261,7 @@ def test_qemu_compile_and_correctness_then_speed_skips(run_bench) -> None:
 
 @needs_arm
 def test_qemu_wrong_kernel_is_caught(run_bench) -> None:
-    run = run_bench("--device=qemu-aarch64", "-k", "Relu", "-m", "correctness", "--mk-timeout=20", label="wrong")
+    run = run_bench("--mk-device=qemu-aarch64", "-k", "Relu", "-m", "correctness", "--mk-timeout=20", label="wrong")
     record = run.items()["Activation/Relu::correctness"]
     assert record["status"] == "failed" and "wrong output" in record["message"]
 
@@ -269,7 +269,7 @@ def test_qemu_wrong_kernel_is_caught(run_bench) -> None:
 @needs_arm
 def test_adb_compile_and_correctness_through_adbutils(run_bench, peer) -> None:
     emu = peer.add_device("emu-1")
-    run = run_bench("--device=adb:emu-1", f"--adb-port={peer.port}", "-m", "compile or correctness",
+    run = run_bench("--mk-device=adb:emu-1", f"--mk-adb-port={peer.port}", "-m", "compile or correctness",
                     "-k", "Relu or IsNaN")
     assert run.returncode == 0, run.output[-3000:]
     items = _stage_records(run)
@@ -284,7 +284,7 @@ def test_adb_speed_against_the_reference_kernel(run_bench, peer) -> None:
     """No MNN for the phone: the candidate is timed against the task's reference kernel on the
     same device (tests/data/kernels/reference/Activation/Relu is the deliberately slow Relu)."""
     peer.add_device("emu-1")
-    run = run_bench("--device=adb:emu-1", f"--adb-port={peer.port}", "-k", "Relu or IsNaN", "-m", "speed",
+    run = run_bench("--mk-device=adb:emu-1", f"--mk-adb-port={peer.port}", "-k", "Relu or IsNaN", "-m", "speed",
                     *FAST_SPEED)
     assert run.returncode == 0, run.output[-3000:]
     relu = run.items()["Activation/Relu::speed"]
@@ -303,7 +303,7 @@ def test_adb_speed_against_the_reference_kernel(run_bench, peer) -> None:
 
 @needs_arm
 def test_adb_speed_with_a_user_supplied_mnn_runner(run_bench, peer, tmp_path) -> None:
-    """--mnn-runner: the contract (MODEL --warmup W --iterations N --threads T NAME=IN.npy -> JSON samples),
+    """--mk-mnn-runner: the contract (MODEL --warmup W --iterations N --threads T NAME=IN.npy -> JSON samples),
     met here by a stand-in script; a real one is MNN's benchmark built for the phone."""
     peer.add_device("emu-1")
     fake = _script(tmp_path / "fake-mnn-runner",
@@ -312,8 +312,8 @@ def test_adb_speed_with_a_user_supplied_mnn_runner(run_bench, peer, tmp_path) ->
                    'while [ $i -lt $n ]; do s="$s${s:+,}20000"; i=$((i+1)); done\n'
                    'echo "loaded $1 with $(ls mnn_in*.npy | wc -l) inputs" >&2\n'
                    'echo "{\\"samples_ns\\": [$s]}"\n')
-    run = run_bench("--device=adb:emu-1", f"--adb-port={peer.port}", "-k", "Relu", "-m", "speed",
-                    f"--mnn-runner={fake}", *FAST_SPEED)
+    run = run_bench("--mk-device=adb:emu-1", f"--mk-adb-port={peer.port}", "-k", "Relu", "-m", "speed",
+                    f"--mk-mnn-runner={fake}", *FAST_SPEED)
     assert run.returncode == 0, run.output[-3000:]
     relu = run.items()["Activation/Relu::speed"]
     assert relu["baseline"] == "mnn-device" and relu["mnn_us"] == pytest.approx(20.0) and relu["speedup"] > 0
@@ -325,7 +325,7 @@ def test_adb_device_disconnecting_mid_run(run_bench, peer) -> None:
     """The phone goes away after a few pushes: the item running then gets a clear verdict, the
     rest of the run goes on (and says the device is gone), finished results are kept."""
     peer.add_device("emu-1", vanish_after_sends=5)
-    run = run_bench("--device=adb:emu-1", f"--adb-port={peer.port}", "-m", "compile or correctness",
+    run = run_bench("--mk-device=adb:emu-1", f"--mk-adb-port={peer.port}", "-m", "compile or correctness",
                     "-k", "Relu or IsNaN")
     assert run.returncode == 1 and run.results is not None
     items = _stage_records(run)
@@ -341,7 +341,7 @@ def test_a_phone_lost_mid_run_hands_its_work_to_another(run_bench, peer) -> None
     the interrupted stage again there, so no kernel is failed for the device's sake."""
     peer.add_device("emu-1", vanish_after_sends=3)
     peer.add_device("emu-2")
-    run = run_bench("--device=adb:emu-1", "--device=adb:emu-2", f"--adb-port={peer.port}", "-n", "2",
+    run = run_bench("--mk-device=adb:emu-1", "--mk-device=adb:emu-2", f"--mk-adb-port={peer.port}", "-n", "2",
                     "-k", "Relu or IsNaN or Abs or Neg", *FAST_SPEED)
     assert run.returncode == 0, run.output[-3000:]
     items = run.items()
@@ -358,7 +358,7 @@ def test_a_phone_lost_mid_run_hands_its_work_to_another(run_bench, peer) -> None
 def test_adb_desk_of_phones_reports_per_device(run_bench, peer) -> None:
     peer.add_device("emu-1")
     peer.add_device("emu-2")
-    run = run_bench("--device=adb:emu-1", "--device=adb:emu-2", f"--adb-port={peer.port}", "-n", "2",
+    run = run_bench("--mk-device=adb:emu-1", "--mk-device=adb:emu-2", f"--mk-adb-port={peer.port}", "-n", "2",
                     "-k", "Relu", *FAST_SPEED)
     assert run.returncode == 0, run.output[-3000:]
     devices = {r["device"] for r in run.items().values()}
@@ -372,13 +372,14 @@ def test_adb_desk_of_phones_reports_per_device(run_bench, peer) -> None:
 
 
 def test_usage_errors_name_the_device(run_bench, peer) -> None:
-    run = run_bench("--device=adb:ghost", f"--adb-port={peer.port}", "-m", "compile")
+    run = run_bench("--mk-device=adb:ghost", f"--mk-adb-port={peer.port}", "-m", "compile")
     assert run.returncode == 4 and "adb device 'ghost' is not attached" in run.output
     peer.add_device("emu-1")
     peer.add_device("emu-2")
-    run = run_bench("--device=adb:emu-1", "--device=adb:emu-2", f"--adb-port={peer.port}", "-m", "compile")
+    run = run_bench("--mk-device=adb:emu-1", "--mk-device=adb:emu-2", f"--mk-adb-port={peer.port}", "-m", "compile")
     assert run.returncode == 4 and "2 devices need xdist workers: add -n 2" in run.output
-    run = run_bench("--device=host", "--device=adb:emu-1", f"--adb-port={peer.port}", "-n", "2", "-m", "compile")
+    run = run_bench("--mk-device=host", "--mk-device=adb:emu-1", f"--mk-adb-port={peer.port}", "-n", "2",
+                    "-m", "compile")
     assert run.returncode == 4 and "must be of one kind" in run.output
 
 
@@ -417,11 +418,11 @@ def test_shipped_tasks_on_qemu_and_on_an_adb_peer(run_bench, peer) -> None:
     (the same aarch64 builds, from the same cache)."""
     tasks = dict(tasks=ROOT / "bench_tasks", kernels=ROOT / "kernels_generated", label="reference")
     seeds = "--mk-seeds=1,2,3"  # fixed seeds: the second run reuses the first one's inputs and builds
-    run = run_bench("--device=qemu-aarch64", "-m", "compile or correctness", "-n", "2", seeds, timeout=3600, **tasks)
+    run = run_bench("--mk-device=qemu-aarch64", "-m", "compile or correctness", "-n", "2", seeds, timeout=3600, **tasks)
     assert run.returncode == 0, run.output[-3000:]
     assert run.results["metrics"]["fcr"] == 1.0
     peer.add_device("emu-1")
-    run = run_bench("--device=adb:emu-1", f"--adb-port={peer.port}", "-m", "compile or correctness", "-n", "2",
+    run = run_bench("--mk-device=adb:emu-1", f"--mk-adb-port={peer.port}", "-m", "compile or correctness", "-n", "2",
                     seeds, timeout=3600, **tasks)
     assert run.returncode == 0, run.output[-3000:]
     assert run.results["metrics"]["fcr"] == 1.0
@@ -430,38 +431,39 @@ def test_shipped_tasks_on_qemu_and_on_an_adb_peer(run_bench, peer) -> None:
 
 # -- per-device reporting -----------------------------------------------------------------------
 def _outcome(task: str, device: str, speedup: float, baseline: str = "mnn", no_mnn: str = ""):
-    from pytest_mobilekernel.metrics import TaskOutcome
+    from pytest_mobilekernel.reporting.metrics import TaskOutcome
 
     return TaskOutcome(task=task, category=task.split("/")[0], compiled=True, correct=True, speedup=speedup,
                        device=device, baseline=baseline, no_mnn_baseline=no_mnn)
 
 
 def test_speedups_from_several_devices_are_never_pooled() -> None:
-    from pytest_mobilekernel import devicesplit
-    from pytest_mobilekernel.metrics import compute
+    from pytest_mobilekernel.reporting import terminal
+    from pytest_mobilekernel.reporting.metrics import by_device, compute
 
     outcomes = [_outcome("A/x", "adb:p1", 2.0, "mnn-device"), _outcome("A/y", "adb:p1", 0.5, "mnn-device"),
                 _outcome("A/z", "adb:p2", 4.0, "mnn-device")]
     total = compute(outcomes)
     assert total.geomean_speedup is None and total.fast[1.0] is None and total.fcr == 1.0
-    per = devicesplit.by_device(outcomes)
+    per = by_device(outcomes)
     assert per["adb:p1"].geomean_speedup == pytest.approx(1.0) and per["adb:p1"].fast[1.0] == 0.5
     assert per["adb:p2"].geomean_speedup == pytest.approx(4.0) and per["adb:p2"].fast[1.0] == 1.0
-    lines = devicesplit.render(outcomes)
+    lines = terminal.per_device(outcomes)
     assert any(ln.startswith("adb:p1") and "mnn-device" in ln and "1.00x" in ln for ln in lines), lines
     assert any(ln.startswith("adb:p2") and "4.00x" in ln for ln in lines), lines
     one = compute(outcomes[:2])  # one device: the usual figures
     assert one.geomean_speedup == pytest.approx(1.0) and one.fast[1.0] == 0.5
-    assert devicesplit.render([_outcome("A/x", "host", 2.0)]) == []  # the host-only report is unchanged
+    assert terminal.per_device([_outcome("A/x", "host", 2.0)]) == []  # the host-only report is unchanged
 
 
 def test_a_reference_kernel_speedup_is_labelled_and_never_fast() -> None:
-    from pytest_mobilekernel import devicesplit, report
-    from pytest_mobilekernel.metrics import compute
+    from pytest_mobilekernel.reporting import terminal
+    from pytest_mobilekernel.reporting.metrics import compute
+    from pytest_mobilekernel.reporting.results_file import per_device
 
     outcomes = [_outcome("A/x", "adb:p1", 3.0, "reference-kernel", "MNN is not built for adb:p1")]
     m = compute(outcomes)
     assert m.fast[1.0] == 0.0 and m.geomean_speedup is None and m.no_baseline == 1
-    text = "\n".join(report.render(outcomes, {"device": "adb:p1"}))
+    text = "\n".join(terminal.render(outcomes, {"device": "adb:p1"}))
     assert "3.00x vs reference-kernel" in text and "Per device" in text
-    assert devicesplit.per_device_dict(outcomes)["adb:p1"]["baselines"]["reference-kernel"]["timed"] == 1
+    assert per_device(outcomes)["adb:p1"]["baselines"]["reference-kernel"]["timed"] == 1

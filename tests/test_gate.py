@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from conftest import FAST_SPEED
-from pytest_mobilekernel.gate import Baseline
+from pytest_mobilekernel.reporting.regression_gate import Baseline
 
 ARGS = ("-k", "Activation and Relu", *FAST_SPEED, "--mk-torch-baseline=never")
 

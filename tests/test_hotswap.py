@@ -208,7 +208,7 @@ def test_dirty_file_is_refused_without_touching_the_tree(tree: Path, state: Path
         with TreeSwap(tree, state).swapped({REG: b"regenerated", X: b"generated"}):
             pytest.fail("the swap must not start")
     message = str(err.value)
-    assert X in message and REG not in message and "--mnn-force" in message and "\n" not in message
+    assert X in message and REG not in message and "--mk-mnn-force" in message and "\n" not in message
     assert message.startswith("refusing to modify the MNN tree:")
     assert digest(tree) == before
     assert_clean_state(state)

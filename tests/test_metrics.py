@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from pytest_mobilekernel.metrics import TaskOutcome, by_category, compute, geomean, pass_at_k
+from pytest_mobilekernel.reporting.metrics import TaskOutcome, by_category, compute, geomean, pass_at_k
 
 
 def test_pass_at_k_matches_the_combinatorial_definition() -> None:

@@ -1,4 +1,4 @@
-"""--target=mnn on a real MNN checkout: hot-swap, incremental build, on-tree verification and timing.
+"""--mk-target=mnn on a real MNN checkout: hot-swap, incremental build, on-tree verification and timing.
 
 These run only where MNN_ROOT points at an MNN checkout (tag 3.6.1 was used to write them); no
 package registry ships MNN's sources, so CI skips them. MNN_BUILD_DIR (optional) is a build
@@ -28,10 +28,10 @@ MNN_ROOT = os.environ.get("MNN_ROOT")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not MNN_ROOT, reason="MNN_ROOT is not set: point it at an MNN checkout (e.g. tag 3.6.1) "
-                                            "to test --target=mnn"),
+                                            "to test --mk-target=mnn"),
 ]
 BUILD_DIR = os.environ.get("MNN_BUILD_DIR") or str(default_root() / "mnn-build-tests")
-# the aarch64 cross build for --device=qemu-aarch64 (its first build takes minutes too)
+# the aarch64 cross build for --mk-device=qemu-aarch64 (its first build takes minutes too)
 BUILD_DIR_AARCH64 = os.environ.get("MNN_BUILD_DIR_AARCH64") or str(default_root() / "mnn-build-tests-aarch64")
 HAVE_ARM = bool(shutil.which("aarch64-linux-gnu-g++") and shutil.which("qemu-aarch64-static"))
 LAYERNORM = "source/backend/cpu/CPULayerNorm.cpp"
@@ -65,8 +65,8 @@ def tree_state(root: Path) -> dict[str, str]:
 
 def bench_cmd(cache: Path, results: Path, *args: str, build_dir: str = BUILD_DIR) -> list[str]:
     """A benchmark run on the tree; args: pytest arguments (task paths: bench_tasks/<Category>/<Task>.py)."""
-    return [sys.executable, "-m", "pytest", "--target=mnn", f"--mnn-root={MNN_ROOT}",
-            f"--mnn-build-dir={build_dir}", "--kernels-label=reference-mnn", f"--mk-cache-dir={cache}",
+    return [sys.executable, "-m", "pytest", "--mk-target=mnn", f"--mk-mnn-root={MNN_ROOT}",
+            f"--mk-mnn-build-dir={build_dir}", "--mk-kernels-label=reference-mnn", f"--mk-cache-dir={cache}",
             f"--mk-results={results}", "-p", "no:cacheprovider", "-q", "--mk-blocks=3", *args]
 
 
@@ -113,7 +113,7 @@ def test_reference_kernels_are_checked_on_arm_under_qemu(clean_tree: Path, tmp_p
     tasks = [str(ROOT / "bench_tasks" / t) for t in ("Normalization/LayerNorm.py", "Activation/Softmax.py",
                                                      "Tensor/Where_broadcast.py", "Matrix/Det_2d.py",
                                                      "Tensor/TopK_dim0.py")]
-    proc = subprocess.run(bench_cmd(tmp_path / "cache", results, "--device=qemu-aarch64", *tasks,
+    proc = subprocess.run(bench_cmd(tmp_path / "cache", results, "--mk-device=qemu-aarch64", *tasks,
                                     build_dir=BUILD_DIR_AARCH64),
                           capture_output=True, text=True, timeout=5400, cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
@@ -149,9 +149,9 @@ def test_a_kernel_that_skips_repeated_work_is_caught_while_timed(clean_tree: Pat
     path.write_text(lazy)
     before = tree_state(clean_tree)
     results = tmp_path / "results.json"
-    cmd = [a for a in bench_cmd(tmp_path / "cache", results, LAYERNORM_TASK) if not a.startswith("--kernels-label")]
-    proc = subprocess.run([*cmd, f"--kernels-dir={kernels}", "--kernels-label=lazy"], capture_output=True, text=True,
-                          timeout=3600, cwd=tmp_path)
+    cmd = [a for a in bench_cmd(tmp_path / "cache", results, LAYERNORM_TASK) if not a.startswith("--mk-kernels-label")]
+    proc = subprocess.run([*cmd, f"--mk-kernels-dir={kernels}", "--mk-kernels-label=lazy"], capture_output=True,
+                          text=True, timeout=3600, cwd=tmp_path)
     assert proc.returncode == 1, proc.stdout[-3000:]
     items = {r["stage"]: r for r in json.loads(results.read_text())["items"]}
     assert items["compile"]["status"] == "passed", items["compile"]
@@ -175,8 +175,8 @@ def test_a_kernel_that_writes_into_its_input_is_caught(clean_tree: Path, tmp_pat
     before = tree_state(clean_tree)
     results = tmp_path / "results.json"
     cmd = [a for a in bench_cmd(tmp_path / "cache", results, LAYERNORM_TASK, "-m", "correctness")
-           if not a.startswith("--kernels-label")]
-    proc = subprocess.run([*cmd, f"--kernels-dir={kernels}", "--kernels-label=scribble"], capture_output=True,
+           if not a.startswith("--mk-kernels-label")]
+    proc = subprocess.run([*cmd, f"--mk-kernels-dir={kernels}", "--mk-kernels-label=scribble"], capture_output=True,
                           text=True, timeout=3600, cwd=tmp_path)
     assert proc.returncode == 1, proc.stdout[-3000:]
     record = json.loads(results.read_text())["items"][0]
@@ -193,7 +193,7 @@ def test_a_kernel_that_does_not_compile_reports_the_error_in_its_own_file(clean_
     before = tree_state(clean_tree)
     results = tmp_path / "results.json"
     cmd = [a for a in bench_cmd(tmp_path / "cache", results, str(ROOT / "bench_tasks/Matrix/Det.py"), "-m", "compile")
-           if not a.startswith("--kernels-label")] + [f"--kernels-dir={kernels}", "--kernels-label=broken"]
+           if not a.startswith("--mk-kernels-label")] + [f"--mk-kernels-dir={kernels}", "--mk-kernels-label=broken"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, cwd=tmp_path)
     assert proc.returncode == 1, proc.stdout[-3000:]
     record = json.loads(results.read_text())["items"][0]
@@ -213,7 +213,7 @@ def test_sigkill_mid_build_is_restored_by_the_next_run(clean_tree: Path, tmp_pat
     (kernels / "fresh" / "Normalization" / "LayerNorm" / "kernel.cpp").write_text(
         src.read_text() + f"\n// variant {time.time_ns()}\n")
     cmd = [a for a in bench_cmd(cache, tmp_path / "r.json", LAYERNORM_TASK, "-m", "compile")
-           if not a.startswith("--kernels-label")] + [f"--kernels-dir={kernels}", "--kernels-label=fresh"]
+           if not a.startswith("--mk-kernels-label")] + [f"--mk-kernels-dir={kernels}", "--mk-kernels-label=fresh"]
     proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     try:
@@ -255,9 +255,9 @@ def test_moka_writes_a_real_mnn_kernel_grounded_in_the_checkout(clean_tree: Path
     before = tree_state(clean_tree)
     with ScriptedServer({"Coder": [fenced(broken), fenced(good)], "Debugger": [plan]}) as server:
         cmd = [a for a in bench_cmd(tmp_path / "cache", tmp_path / "r.json", LAYERNORM_TASK, "-m",
-                                    "compile or correctness") if not a.startswith("--kernels-label")]
-        cmd += ["--agent=moka", f"--llm-base-url={server.base_url}", "--max-iterations=2",
-                f"--kernels-dir={tmp_path / 'kernels'}", "--kernels-label=moka-tree"]
+                                    "compile or correctness") if not a.startswith("--mk-kernels-label")]
+        cmd += ["--agent=moka", f"--mk-llm-base-url={server.base_url}", "--mk-max-iterations=2",
+                f"--mk-kernels-dir={tmp_path / 'kernels'}", "--mk-kernels-label=moka-tree"]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, cwd=tmp_path,
                               env={**os.environ, "OPENAI_API_KEY": "test-key"})
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
@@ -286,8 +286,8 @@ def test_a_renamed_creator_regenerates_mnns_registry_and_restores_it(clean_tree:
     before = tree_state(clean_tree)
     results = tmp_path / "r.json"
     cmd = [a for a in bench_cmd(tmp_path / "cache", results, LAYERNORM_TASK, "-m", "compile or correctness")
-           if not a.startswith("--kernels-label")]
-    cmd += [f"--kernels-dir={tmp_path / 'kernels'}", "--kernels-label=renamed"]
+           if not a.startswith("--mk-kernels-label")]
+    cmd += [f"--mk-kernels-dir={tmp_path / 'kernels'}", "--mk-kernels-label=renamed"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert all(r["status"] == "passed" for r in json.loads(results.read_text())["items"])

@@ -62,7 +62,7 @@ def test_a_kernel_replaces_the_file_registering_its_op_or_becomes_a_new_file(fak
         target.placement("int main() {}")
     with pytest.raises(MobileKernelError, match="registered in several files"):
         target.placement("REGISTER_CPU_OP_CREATOR(Mine, OpType_Sigmoid);")
-    with pytest.raises(MobileKernelError, match="needs --mnn-root"):
+    with pytest.raises(MobileKernelError, match="needs --mk-mnn-root"):
         MNNTreeTarget(mnn_root=None)
 
 
@@ -92,13 +92,14 @@ def test_agent_view_reads_the_parameter_table_the_converted_model_names(fake_tre
 
 
 def test_tree_target_on_a_phone_is_a_usage_error(run_bench, fake_tree: Path) -> None:
-    run = run_bench("--target=mnn", f"--mnn-root={fake_tree}", "--device=adb:emu-1", "-m", "compile")
+    run = run_bench("--mk-target=mnn", f"--mk-mnn-root={fake_tree}", "--mk-device=adb:emu-1", "-m", "compile")
     assert run.returncode == 4, run.output
-    assert "--target=mnn runs on --device=host (all stages) and --device=qemu-aarch64" in run.output, run.output
+    assert "--mk-target=mnn runs on --mk-device=host (all stages) and --mk-device=qemu-aarch64" in run.output, \
+        run.output
 
 
 def test_tree_target_needs_a_checkout(run_bench, tmp_path: Path) -> None:
-    run = run_bench("--target=mnn", f"--mnn-root={tmp_path}", "-m", "compile")
+    run = run_bench("--mk-target=mnn", f"--mk-mnn-root={tmp_path}", "-m", "compile")
     assert run.returncode == 4 and "not an MNN checkout" in run.output, run.output
 
 

@@ -88,7 +88,7 @@ def test_sample_stats_match_pytest_benchmark(n: int) -> None:
     """The numpy statistics fed to pytest-benchmark are its own definitions, to rounding."""
     from pytest_benchmark.stats import Stats
 
-    from pytest_mobilekernel.benchjson import SampleStats
+    from pytest_mobilekernel.reporting.benchmark_samples import SampleStats
 
     rng = np.random.default_rng(n)
     data = list(rng.lognormal(-11, 0.5, n))  # seconds, skewed like latencies

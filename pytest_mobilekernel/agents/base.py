@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..config import AgentOptions
 from ..kernels import task_dir
 from ..tasks import TaskRef
 
@@ -15,7 +16,7 @@ from ..tasks import TaskRef
 class AgentSettings:
     kernels_dir: Path  # kernels_generated/
     label: str  # sub-folder of kernels_dir holding this run's kernels
-    options: dict[str, Any] = field(default_factory=dict)
+    options: AgentOptions = field(default_factory=AgentOptions)
 
     def kernel_dir(self, task: TaskRef) -> Path:
         """Where an agent writes this task's kernel (the per-task layout of kernels.py)."""

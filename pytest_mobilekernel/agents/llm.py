@@ -190,7 +190,7 @@ def preflight(settings: LLMSettings) -> None:
         client.models.list()
     except openai.APIConnectionError as exc:
         raise LLMUnavailable(f"LLM endpoint {settings.base_url or 'default'} unreachable ({exc}): start the "
-                             "server or fix --llm-base-url / OPENAI_BASE_URL") from None
+                             "server or fix --mk-llm-base-url / OPENAI_BASE_URL") from None
     except openai.AuthenticationError:
         raise LLMUnavailable(f"LLM endpoint {settings.base_url or 'default'} rejected OPENAI_API_KEY") from None
     except openai.APIStatusError:

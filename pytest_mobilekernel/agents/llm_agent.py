@@ -42,7 +42,7 @@ class LLMAgent(Agent):
 
     def __init__(self, settings: AgentSettings) -> None:
         super().__init__(settings)
-        self.llm_settings: LLMSettings = settings.options.get("llm") or LLMSettings.from_env()
+        self.llm_settings: LLMSettings = settings.options.llm or LLMSettings.from_env()
 
     def config(self) -> dict[str, Any]:
         return {"agent": self.name, "model": self.llm_settings.model}
@@ -53,7 +53,7 @@ class LLMAgent(Agent):
         # Once per task across xdist workers and reruns: the first worker generates, others wait and reuse.
         with FileLock(str(out) + ".lock"):
             meta_path = out / "meta.json"
-            if meta_path.exists() and not self.settings.options.get("regenerate"):
+            if meta_path.exists() and not self.settings.options.regenerate:
                 meta = json.loads(meta_path.read_text())
                 if meta.get("complete") and meta.get("config") == self.config() and (out / "kernel.cpp").exists():
                     return KernelCandidate((out / "kernel.cpp").read_text(), meta.get("origin", "llm"),

@@ -19,7 +19,7 @@ class OneShotAgent(LLMAgent):
 
     @property
     def samples(self) -> int:
-        return int(self.settings.options.get("samples", 1))
+        return self.settings.options.samples
 
     def run(self, task: TaskRef, context: Any, llm: LLM, out: Path) -> tuple[str, dict[str, Any]]:
         data = context.task_data(task)

@@ -2,7 +2,7 @@
 
 =====================  =====================================================================
 ``mnn_wheel``          MNN's own kernel through the ``mnn`` wheel on this machine (host, lite)
-``mnn_tree``           MNN's original kernel built from the ``--mnn-root`` checkout (``--target=mnn``)
+``mnn_tree``           MNN's original kernel built from the ``--mk-mnn-root`` checkout (``--mk-target=mnn``)
 ``mnn_device``         MNN's own kernel on a phone, through a user-supplied MNN runner (adb)
 ``reference_kernel``   the task's stored reference kernel on the same device (phones without MNN)
 ``torch_eager``        single-thread PyTorch eager on this machine (an extra, never the baseline)

@@ -48,7 +48,7 @@ class MNNOnDevice(Baseline):
 
     def open(self, m: Measurement) -> timing.Arm | str:
         ev, data = m.ev, m.data
-        runner = ev.settings.device_options.get("mnn_runner")
+        runner = ev.settings.device_options.mnn_runner
         if not runner:
             return f"MNN is not built for {ev.device.name} (give --mk-mnn-runner, see README)"
         conversion = mnn.convert(data, ev.cache)
@@ -61,7 +61,7 @@ class MNNOnDevice(Baseline):
             name = f"mnn_in{g}.npy"
             shutil.copyfile(src, work / name)
             inputs.append(f"{input_name}={name}")
-        for lib in mnn_libs(ev.settings.device_options.get("mnn_lib")):
+        for lib in mnn_libs(ev.settings.device_options.mnn_lib):
             shutil.copyfile(lib, work / lib.name)
         binary = Path(runner)
 

@@ -1,4 +1,4 @@
-"""MNN's original kernel, built from the ``--mnn-root`` checkout: the baseline of ``--target=mnn``.
+"""MNN's original kernel, built from the ``--mk-mnn-root`` checkout: the baseline of ``--mk-target=mnn``.
 
 The same on-tree runner, the same protocol and the same op-level timing as the candidate: only the
 swapped file differs. Its runner holds no generated code, so its own samples are trusted: the clock

@@ -1,8 +1,8 @@
-"""Device registry: ``--device`` strings map to Device classes (add a transport = add a module).
+"""Device registry: ``--mk-device`` strings map to Device classes (add a transport = add a module).
 
     host              this machine (default)
     qemu-aarch64      aarch64 binaries under qemu-aarch64-static: compile + correctness, no timing
-    adb[:SERIAL]      an Android phone through an adb server (--adb-host, --adb-port)
+    adb[:SERIAL]      an Android phone through an adb server (--mk-adb-host, --mk-adb-port)
 """
 
 from __future__ import annotations
@@ -42,15 +42,13 @@ def get_device(spec: str, **options: Any) -> Device:
     return make(arg, **options)
 
 
-def device_for_worker(specs: list[str], worker: str | None) -> str:
+def device_for_worker(specs: list[str], worker_index: int | None) -> str:
     """The device a process uses when several are given: xdist worker gwN takes ``specs[N % len]``.
 
-    Without xdist (or in the controller) it is the first one. Leasing by worker number is static:
-    run ``-n`` at least the number of devices (a multiple of it balances them) so every device works.
+    Without xdist (or in the controller, ``worker_index`` None) it is the first one. Leasing by worker
+    number is static: run ``-n`` at least the number of devices (a multiple of it balances them) so
+    every device works.
     """
     if not specs:
         return "host"
-    index = 0
-    if worker and worker.startswith("gw") and worker[2:].isdigit():
-        index = int(worker[2:]) % len(specs)
-    return specs[index]
+    return specs[(worker_index or 0) % len(specs)]

@@ -102,7 +102,7 @@ class AdbDevice(Device):
             except OSError as exc:
                 raise DeviceError(
                     f"{self.name}: no adb server at {self.host}:{self.port} ({exc.strerror or exc}); start one "
-                    "with `adb start-server` or pass --adb-host/--adb-port") from None
+                    "with `adb start-server` or pass --mk-adb-host/--mk-adb-port") from None
             import adbutils
 
             self._client = adbutils.AdbClient(host=self.host, port=self.port, socket_timeout=TRANSFER_TIMEOUT)
@@ -129,7 +129,7 @@ class AdbDevice(Device):
             if not ready:
                 raise DeviceError(f"adb: no device attached to the adb server at {self.host}:{self.port} "
                                   f"(devices: {listing}); plug in a phone with USB debugging on")
-            raise DeviceError(f"adb: {len(ready)} devices attached ({listing}): choose one with --device=adb:SERIAL")
+            raise DeviceError(f"adb: {len(ready)} devices attached ({listing}): choose one with --mk-device=adb:SERIAL")
         state = dict(devices).get(self.serial)
         if state is None:
             raise DeviceError(f"adb device {self.serial!r} is not attached to the adb server at "

@@ -60,7 +60,7 @@ def stage_plan(ev: Evaluator, data: TaskData, work: Path, source: str = "") -> R
 
         conversion = mnn.convert(data, ev.cache)
         if not conversion.ok or conversion.model is None:
-            raise MobileKernelError(f"--target={ev.target.name} runs MNN's converted model, and "
+            raise MobileKernelError(f"--mk-target={ev.target.name} runs MNN's converted model, and "
                                     f"{conversion.message}")
         if not (work / "model.mnn").exists():
             shutil.copyfile(conversion.model, work / "model.mnn")

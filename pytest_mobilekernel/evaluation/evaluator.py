@@ -40,15 +40,15 @@ class Evaluator:
         self.settings = settings
         self.cache = Cache(settings.cache_dir)
         sandbox.use_launcher(sandbox.build_launcher(self.cache))
-        self.device = get_device(settings.device, **settings.device_options)
-        self.target = get_target(settings.target, cache=self.cache, **settings.target_options)
+        self.device = get_device(settings.device, **settings.device_options.as_kwargs())
+        self.target = get_target(settings.target, cache=self.cache, **settings.target_options.as_kwargs())
         self.agent = get_agent_class(settings.agent)(
             AgentSettings(settings.kernels_dir, settings.label, settings.agent_options))
         self.timing_cpu = self._timing_cpu()
         self.lane = self._lane()
         lock_name = self.device.lock_name() + (f"-cpu{self.timing_cpu}" if self.lane else "")
         self.lock = DeviceLock(settings.cache_dir / "locks", lock_name)
-        self.static_checks = settings.target_options.get("static_checks", True)
+        self.static_checks = settings.target_options.static_checks
         # threads only when the run gives kernels several: at one thread a helper thread would be
         # work on another core that the measurement does not see
         self.limits = Limits(wall_seconds=settings.timeout, cpu_seconds=int(math.ceil(settings.timeout)) + 1,
@@ -234,7 +234,7 @@ class Evaluator:
             raise DeviceLost(proc.describe()) from None
 
     def _failover(self, reason: str) -> str:
-        """Lease another ``--device`` that answers (same kind, so every build is reused); returns a
+        """Lease another ``--mk-device`` that answers (same kind, so every build is reused); returns a
         line saying so, or "" when none is left."""
         lost = self.device.name
         self._lost.setdefault(lost, reason)
@@ -242,7 +242,7 @@ class Evaluator:
             if spec in self._lost or spec == lost:
                 continue
             try:
-                device = get_device(spec, **self.settings.device_options)
+                device = get_device(spec, **self.settings.device_options.as_kwargs())
                 device.check()
             except MobileKernelError as exc:
                 self._lost[spec] = str(exc)

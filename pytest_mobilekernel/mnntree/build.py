@@ -1,6 +1,6 @@
 """Configuring and building a user's MNN checkout, CPU only, out of tree.
 
-The build directory lives in the cache (or where ``--mnn-build-dir`` says), never in the checkout.
+The build directory lives in the cache (or where ``--mk-mnn-build-dir`` says), never in the checkout.
 It is configured once with only what the on-tree runner needs (the CPU backend, shared libMNN, no
 tools, converter, tests or demos); later builds are ninja's incremental rebuilds after a hot-swap.
 """
@@ -85,7 +85,7 @@ class TreeBuild:
     def configure(self) -> None:
         for tool in ("cmake", "ninja"):
             if shutil.which(tool) is None:
-                raise MobileKernelError(f"--target=mnn needs {tool} on PATH to build the MNN checkout "
+                raise MobileKernelError(f"--mk-target=mnn needs {tool} on PATH to build the MNN checkout "
                                         f"(apt-get install {'cmake' if tool == 'cmake' else 'ninja-build'})")
         proc = self._run(["cmake", "-S", str(self.root), "-B", str(self.build_dir), "-G", "Ninja",
                           *CMAKE_OPTIONS, *toolchain_options(self.toolchain)])
@@ -95,7 +95,7 @@ class TreeBuild:
 
     def check_compiler(self) -> None:
         """A configured build directory compiles with one compiler for good: refuse another one
-        (``--mnn-build-dir`` of a host build given to an aarch64 run, say) instead of linking
+        (``--mk-mnn-build-dir`` of a host build given to an aarch64 run, say) instead of linking
         objects of two architectures."""
         try:
             cache = (self.build_dir / "CMakeCache.txt").read_text(errors="replace")
@@ -108,7 +108,7 @@ class TreeBuild:
                     raise MobileKernelError(
                         f"MNN build directory {self.build_dir} is configured for {configured}, and this run builds "
                         f"with {self.toolchain.cxx} ({self.toolchain.name}): give a build directory of its own "
-                        "(--mnn-build-dir) or none (one per toolchain is kept in the cache)")
+                        "(--mk-mnn-build-dir) or none (one per toolchain is kept in the cache)")
                 return
 
     def ninja(self, target: str = "MNN") -> ProcessResult:

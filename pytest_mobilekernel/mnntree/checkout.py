@@ -44,12 +44,12 @@ class Checkout:
         path = Path(root).expanduser().resolve()
         define = path / "include" / "MNN" / "MNNDefine.h"
         if not (path / "CMakeLists.txt").exists() or not define.exists() or not (path / CPU_DIR).is_dir():
-            raise MobileKernelError(f"--mnn-root {root}: not an MNN checkout (expected CMakeLists.txt, "
+            raise MobileKernelError(f"--mk-mnn-root {root}: not an MNN checkout (expected CMakeLists.txt, "
                                     f"include/MNN/MNNDefine.h and {CPU_DIR}/); clone alibaba/MNN and pass its path")
         text = define.read_text(errors="replace")
         parts = [re.search(rf"#define\s+MNN_VERSION_{p}\s+(\d+)", text) for p in ("MAJOR", "MINOR", "PATCH")]
         if not all(parts):
-            raise MobileKernelError(f"--mnn-root {root}: cannot read the MNN version from {define}")
+            raise MobileKernelError(f"--mk-mnn-root {root}: cannot read the MNN version from {define}")
         return cls(path, ".".join(m.group(1) for m in parts if m))
 
     # -- registrations -----------------------------------------------------------------------

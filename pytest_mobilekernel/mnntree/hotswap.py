@@ -35,7 +35,7 @@ JOURNAL_VERSION = 1
 GIT_TIMEOUT_S = 60.0
 # Fixed per tree file (not random) so that recovery knows which stray temp file a killed write left behind.
 TMP_SUFFIX = ".mk-hotswap.tmp"
-FORCE_HINT = "pass --mnn-force"
+FORCE_HINT = "pass --mk-mnn-force"
 # Variables a git hook or wrapper may export that would point `git -C root` at another repository or index.
 _GIT_ENV_DROP = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR")
 

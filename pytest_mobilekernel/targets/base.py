@@ -95,7 +95,7 @@ class RunPlan:
     retention: dict[str, int] = field(default_factory=dict)
     null: bool = False
     null_block: bool = False  # this invocation's block runs the protocol without the kernel
-    # targets that run the converted model (--target=mnn): the model and its graph's names, and the
+    # targets that run the converted model (--mk-target=mnn): the model and its graph's names, and the
     # op types whose execution is timed
     model: str | None = None
     input_names: list[str] = field(default_factory=list)

@@ -1,4 +1,4 @@
-"""The real MNN source tree as a target (``--target=mnn --mnn-root PATH``).
+"""The real MNN source tree as a target (``--mk-target=mnn --mk-mnn-root PATH``).
 
 A kernel is one C++ file of MNN's CPU backend. It replaces the file that registers its op type
 (found through ``REGISTER_CPU_OP_CREATOR(..., OpType_X)``), or becomes a new file when no CPU
@@ -39,7 +39,7 @@ class MNNTreeTarget(Target):
     def __init__(self, mnn_root: str | Path | None = None, mnn_build_dir: str | Path | None = None,
                  mnn_force: bool = False, cache: Cache | None = None, **_: Any) -> None:
         if not mnn_root:
-            raise MobileKernelError("--target=mnn needs --mnn-root PATH (an MNN checkout, e.g. tag 3.6.1)")
+            raise MobileKernelError("--mk-target=mnn needs --mk-mnn-root PATH (an MNN checkout, e.g. tag 3.6.1)")
         self.checkout = Checkout.open(mnn_root)
         self.user_build_dir = Path(mnn_build_dir).expanduser().resolve() if mnn_build_dir else None
         self.force = mnn_force
@@ -60,7 +60,7 @@ class MNNTreeTarget(Target):
             raise MobileKernelError("the MNN tree target needs the run's cache to read the converted model")
         conversion = mnn.convert(task, self._cache)
         if not conversion.ok or conversion.model is None:
-            raise MobileKernelError(f"--target=mnn runs MNN's converted model, and {conversion.message}")
+            raise MobileKernelError(f"--mk-target=mnn runs MNN's converted model, and {conversion.message}")
         types = mnn.op_types(conversion.model, self._cache)
         # the op a kernel replaces: the only one, else the one named like the ONNX op (MNN may add
         # helpers such as ConvertTensor or Slice around it)

@@ -31,7 +31,7 @@ class MokaAgent(LLMAgent):
 
     @property
     def max_iterations(self) -> int:
-        return int(self.settings.options.get("max_iterations", 10))
+        return self.settings.options.max_iterations
 
     def run(self, task: TaskRef, context: Any, llm: LLM, out: Path) -> tuple[str, dict[str, Any]]:
         data = context.task_data(task)

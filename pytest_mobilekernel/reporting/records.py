@@ -1,4 +1,4 @@
-"""Per-item records: StageResult -> JUnit properties -> controller-side aggregation -> results file.
+"""Per-item records: StageResult -> JUnit properties -> records in the controller -> per-task outcomes.
 
 Items attach their record to ``item.user_properties`` (which reach JUnit XML and travel from xdist
 workers to the controller with the report); the controller rebuilds per-task outcomes from the
@@ -7,15 +7,10 @@ reports it receives, so ``-n 0`` and ``-n 4`` aggregate the same way.
 
 from __future__ import annotations
 
-import json
-import platform
 import time
-from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
-from . import devicesplit
-from .metrics import TaskOutcome, by_category, compute
+from .metrics import TaskOutcome
 
 PREFIX = "mk_"
 
@@ -50,7 +45,7 @@ class ResultsCollector:
         for r in sorted(self.records, key=lambda r: (r["task"], r["stage"])):
             o = tasks.setdefault(r["task"], TaskOutcome(task=r["task"], category=r["category"]))
             stage, status = r["stage"], r.get("status")
-            if r.get("device") and not o.device:  # several --device: which one evaluated the task
+            if r.get("device") and not o.device:  # several --mk-device: which one evaluated the task
                 o.device = r["device"]
             o.statuses[stage] = status
             o.messages[stage] = r.get("message", "")
@@ -78,29 +73,3 @@ class ResultsCollector:
                     o.device = r.get("device", "")
                 o.gate = r.get("gate", "")
         return sorted(tasks.values(), key=lambda o: o.task)
-
-    def write(self, path: Path, run_info: dict[str, Any]) -> dict[str, Any]:
-        outcomes = self.outcomes()
-        doc = {
-            "schema": "pytest-mobilekernel/results/1",
-            "run": {**run_info, "started": self.started, "finished": time.time(),
-                    "machine": platform.machine(), "node": platform.node()},
-            "metrics": _metrics_dict(compute(outcomes)),
-            "categories": {c: _metrics_dict(m) for c, m in by_category(outcomes).items()},
-            "devices": devicesplit.per_device_dict(outcomes),
-            "tasks": [asdict(o) for o in outcomes],
-            "items": self.records,
-        }
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(doc, indent=1, default=str))
-        tmp.replace(path)
-        return doc
-
-
-def _metrics_dict(m: Any) -> dict[str, Any]:
-    d = asdict(m)
-    d["fast"] = {f"fast_{p:g}": v for p, v in m.fast.items()}
-    d["fast_significant"] = {f"fast_{p:g}": v for p, v in m.fast_significant.items()}
-    d["pass_at"] = {f"pass@{k}": v for k, v in m.pass_at.items()}
-    return d

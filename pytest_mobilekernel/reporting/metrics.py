@@ -1,4 +1,5 @@
-"""The paper's metrics, computed from per-task records (numbers only; report.py presents them).
+"""Every number the run publishes, computed from per-task outcomes (numbers only: terminal.py,
+markdown.py, plots.py and results_file.py present them).
 
 CSR    = tasks whose kernel builds / all tasks
 FCR    = tasks whose kernel is correct / all tasks
@@ -6,12 +7,21 @@ fast_p = tasks correct AND speedup over MNN > p / all tasks   (p = 0.5, 1.0, 1.5
 fast_p significant = tasks correct AND the lower end of the speedup's 95 % interval > p / all tasks
 pass@k = 1 - C(n-c, k) / C(n, k) per task, averaged (unbiased estimator for n samples, c correct)
 A task with no MNN baseline never counts as fast (its speedup over PyTorch eager is reported apart).
+
+Speedups per device: a speedup is a ratio measured on one device; pooling ratios from a phone and
+from this machine (or from two phones) into one geomean or fast_p would mean nothing, so the run's
+totals leave the speed figures out as soon as timed tasks come from more than one device, and
+``by_device`` gives them per device instead, each with the baseline it was measured against
+(``mnn`` = the mnn wheel on this machine, ``mnn-device`` = MNN on the phone via --mk-mnn-runner,
+``mnn-tree`` = MNN's original kernel built from the --mk-mnn-root checkout,
+``reference-kernel`` = the task's reference kernel on the same device; see baselines/).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from math import comb
+from typing import Any
 
 import numpy as np
 
@@ -80,7 +90,7 @@ def compute(outcomes: list[TaskOutcome]) -> Metrics:
     csr = sum(bool(o.compiled) for o in outcomes) / n if n and len(ran_compile) == n else None
     fcr = sum(bool(o.correct) for o in outcomes) / n if n and len(ran_correct) == n else None
     timed = [o for o in outcomes if o.speedup is not None or o.speedup_torch is not None]
-    # Speedups from different devices are never pooled (devicesplit.py reports them per device),
+    # Speedups from different devices are never pooled (by_device reports them per device),
     # and only a speedup over MNN counts as fast (a phone without MNN times a reference kernel).
     pooled = len({o.device for o in timed}) > 1
     over_mnn = [o for o in outcomes if o.correct and o.speedup is not None and not o.no_mnn_baseline]
@@ -116,3 +126,53 @@ def by_category(outcomes: list[TaskOutcome]) -> dict[str, Metrics]:
     for o in outcomes:
         cats.setdefault(o.category, []).append(o)
     return {c: compute(v) for c, v in sorted(cats.items())}
+
+
+def by_device(outcomes: list[TaskOutcome]) -> dict[str, Metrics]:
+    """Metrics over the tasks evaluated on each device (a task belongs to the device of its records)."""
+    groups: dict[str, list[TaskOutcome]] = {}
+    for o in outcomes:
+        groups.setdefault(device_of(o), []).append(o)
+    return {d: compute(v) for d, v in sorted(groups.items())}
+
+
+def device_of(outcome: TaskOutcome) -> str:
+    return outcome.device or "?"
+
+
+def baseline_speedups(outcomes: list[TaskOutcome]) -> dict[str, dict[str, Any]]:
+    """Per baseline kind: how many correct tasks were timed against it and the geomean speedup."""
+    kinds: dict[str, list[float]] = {}
+    for o in outcomes:
+        if o.correct and o.speedup is not None:
+            kinds.setdefault(o.baseline or "mnn", []).append(o.speedup)
+    return {k: {"timed": len(v), "geomean_speedup": geomean(v)} for k, v in sorted(kinds.items())}
+
+
+def baseline_speedups_by_device(outcomes: list[TaskOutcome]) -> dict[str, dict[str, dict[str, Any]]]:
+    """``baseline_speedups`` over the tasks of each device."""
+    return {d: baseline_speedups([o for o in outcomes if device_of(o) == d]) for d in by_device(outcomes)}
+
+
+def devices_of(outcomes: list[TaskOutcome]) -> list[str]:
+    return sorted({o.device for o in outcomes if o.device})
+
+
+def mnn_differs(outcomes: list[TaskOutcome]) -> int:
+    """Tasks where MNN's own kernel does not reproduce PyTorch (their speedup compares with a wrong kernel)."""
+    return sum(1 for o in outcomes if o.mnn_matches is False)
+
+
+def ungated(outcomes: list[TaskOutcome]) -> list[TaskOutcome]:
+    """Tasks the --mk-baseline gate did not compare (``gate`` says why)."""
+    return [o for o in outcomes if o.gate.startswith("not ")]
+
+
+def category_geomeans(outcomes: list[TaskOutcome]) -> dict[str, tuple[list[float], float | None]]:
+    """Per category: the speedups of correct, timed tasks and their geomean (the plot's points and bar)."""
+    timed = [o for o in outcomes if o.correct and o.speedup]
+    out: dict[str, tuple[list[float], float | None]] = {}
+    for c in sorted({o.category for o in timed}):
+        vals = [o.speedup for o in timed if o.category == c]
+        out[c] = (vals, geomean(vals))  # type: ignore[arg-type]
+    return out

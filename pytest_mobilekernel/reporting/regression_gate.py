@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import MobileKernelError
+from ..errors import MobileKernelError
 
 ARM_NAMES = {"mnn": "MNN", "mnn-device": "MNN on the device", "mnn-tree": "MNN's original kernel (tree)",
              "reference-kernel": "the reference kernel"}
@@ -49,7 +49,7 @@ class Baseline:
 
     def check_run(self, target: str, threads: int) -> None:
         """Refuse a stored run whose speedups are of another kind than this run's."""
-        for what, then, now in (("--target", self.run.get("target"), target),
+        for what, then, now in (("--mk-target", self.run.get("target"), target),
                                 ("--mk-threads", self.run.get("threads"), threads)):
             if then is not None and then != now:
                 raise MobileKernelError(f"--mk-baseline {self.path}: measured with {what}={then}, this run uses "
