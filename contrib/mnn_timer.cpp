@@ -10,7 +10,7 @@
 //
 // and run pytest with --mk-mnn-runner=mnn_timer --mk-mnn-lib=MNN/build_android/libMNN.so.
 //
-// Contract (pytest_mobilekernel/devicespeed.py):
+// Contract (pytest_mobilekernel/baselines/mnn_device.py):
 //   mnn_timer MODEL.mnn --warmup W --iterations N --threads T NAME=IN0.npy [NAME=IN1.npy ...]
 // loads the model on MNN's CPU backend with T threads (release session mode, normal precision, as
 // the host baseline), copies each .npy into the session input NAME (converted to the input's
