@@ -19,6 +19,8 @@
 #include <vector>
 
 #include <sys/mman.h>
+
+#include "json.hpp"
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -144,6 +146,22 @@ inline std::string serve(const std::function<void(uint64_t, int, int, bool)>& bl
         std::printf("done %llu\n", nonce);
         std::fflush(stdout);
     }
+    return "";
+}
+
+// The end of a block: its samples, and its retained outputs where nothing is shared ("" or the error)
+inline std::string finishBlock(uint64_t nonce, const std::vector<long long>& samples, const Retention& retained,
+                               size_t usedBytes) {
+    std::string error = writeTiming(nonce, samples);
+    return error.empty() ? retained.finish(nonce, usedBytes) : error;
+}
+
+// Run what the spec's "timing" asks for: serve mode (blocks from stdin), or this invocation's one
+// block. Returns "" or what went wrong.
+inline std::string runBlocks(const Json& timing, const std::function<void(uint64_t, int, int, bool)>& block) {
+    if (timing.has("serve") && timing["serve"].asInt() != 0) return serve(block);
+    block((uint64_t)std::stoull(timing["nonce"].str), (int)timing["warmup"].asInt(), (int)timing["iterations"].asInt(),
+          timing.has("null") && timing["null"].asInt() != 0);
     return "";
 }
 

@@ -406,17 +406,11 @@ int run(const std::string& specPath) {
                 slot += mk::slotOf(outBytes.size());
             }
         }
-        std::string error = mk::writeTiming(nonce, samples);
-        if (error.empty()) error = retained.finish(nonce, (size_t)iters * slotBytes);
+        const std::string error = mk::finishBlock(nonce, samples, retained, (size_t)iters * slotBytes);
         if (!error.empty()) fail(2, error);
     };
-    if (timing.has("serve") && timing["serve"].asInt() != 0) {
-        const std::string bad = mk::serve(runBlock);
-        if (!bad.empty()) fail(2, bad);
-    } else {
-        runBlock((uint64_t)std::stoull(timing["nonce"].str), (int)timing["warmup"].asInt(),
-                 (int)timing["iterations"].asInt(), timing.has("null") && timing["null"].asInt() != 0);
-    }
+    const std::string error = mk::runBlocks(timing, runBlock);
+    if (!error.empty()) fail(2, error);
     return 0;
 }
 
