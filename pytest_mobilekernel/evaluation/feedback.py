@@ -8,16 +8,13 @@ task's final kernel (nothing is memoised for the session).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import roofline, timing
 from ..errors import DeviceLost, MobileKernelError
 from ..tasks import TaskRef
-from ..verify import verify_trials
-from .arms import stage_plan
 from .speed import measure
-from .stages import screen_message
+from .stages import check_trials, screen_message
 
 if TYPE_CHECKING:
     from .evaluator import Evaluator
@@ -68,16 +65,9 @@ def try_source(ev: Evaluator, ref: TaskRef, source: str, time_it: bool = True, b
         if not build.ok:
             return Feedback(False, build.message, build.diagnostics)
         data = ev.task_data(ref)
-        with ev.scratch(ref) as work:
-            plan = stage_plan(ev, data, work, source=source)
-            proc = ev.device.run(build.binary, work, ev.target.write_spec(work, plan), ev.limits)  # type: ignore[arg-type]
-            if not proc.ok:
-                ev.device_gone(proc)
-                msg = "kernel " + proc.describe(ev.limits)
-                return Feedback(True, "built", build.diagnostics, False, msg, msg)
-            verdict = verify_trials(
-                [([work / o for o in outs], [Path(r) for r in trial.references])
-                 for (_, outs), trial in zip(plan.trials, data.trials)], data.atol, data.rtol)
+        verdict = check_trials(ev, ref, data, build, source)
+    if isinstance(verdict, str):
+        return Feedback(True, "built", build.diagnostics, False, verdict, verdict)
     if not verdict.ok:
         return Feedback(True, "built", build.diagnostics, False, "wrong output: " + verdict.summary(),
                         verdict.summary())

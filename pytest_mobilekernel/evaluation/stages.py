@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import MobileKernelError, TaskError
-from ..tasks import TaskRef
-from ..verify import verify_trials
+from ..targets import BuildResult
+from ..tasks import TaskData, TaskRef
+from ..verify import Verdict, verify_trials
 from .arms import stage_plan
 from .stage import StageResult
 
@@ -27,6 +28,20 @@ def screen_message(source: str) -> str:
     shown = "; ".join(str(f) for f in findings[:3])
     more = f" (and {len(findings) - 3} more)" if len(findings) > 3 else ""
     return f"rejected by the static screen: {shown}{more}"
+
+
+def check_trials(ev: Evaluator, ref: TaskRef, data: TaskData, build: BuildResult, source: str) -> Verdict | str:
+    """Run the built kernel on every trial and compare with the references: the verdict, or the
+    one-line failure of the run itself (a crash, a limit, a refusal)."""
+    with ev.scratch(ref) as work:
+        plan = stage_plan(ev, data, work, source=source)
+        assert build.binary is not None
+        proc = ev.device.run(build.binary, work, ev.target.write_spec(work, plan), ev.limits)
+        if not proc.ok:
+            ev.device_gone(proc)
+            return "kernel " + proc.describe(ev.limits)
+        return verify_trials([([work / o for o in outs], [Path(r) for r in trial.references])
+                              for (_, outs), trial in zip(plan.trials, data.trials)], data.atol, data.rtol)
 
 
 def compile_stage(ev: Evaluator, ref: TaskRef) -> StageResult:
@@ -71,21 +86,12 @@ def correctness_stage(ev: Evaluator, ref: TaskRef) -> StageResult:
         return StageResult("correctness", "failed", f"task error: {exc}", props)
     _, build = ev.build(ref)
     props.update(op=data.op_type, atol=data.atol, rtol=data.rtol, seeds=",".join(str(t.seed) for t in data.trials))
-    with ev.scratch(ref) as work:
-        plan = stage_plan(ev, data, work, source=ev.kernel(ref).source)
-        argv = ev.target.write_spec(work, plan)
-        assert build.binary is not None
-        proc = ev.device.run(build.binary, work, argv, ev.limits)
-        if not proc.ok:
-            ev.device_gone(proc)
-            return StageResult("correctness", "failed", "kernel " + proc.describe(ev.limits), props)
-        try:
-            verdict = verify_trials(
-                [([work / o for o in outs], [Path(r) for r in trial.references])
-                 for (_, outs), trial in zip(plan.trials, data.trials)],
-                data.atol, data.rtol)
-        except TaskError as exc:
-            return StageResult("correctness", "failed", f"task error: {exc}", props)
+    try:
+        verdict = check_trials(ev, ref, data, build, ev.kernel(ref).source)
+    except TaskError as exc:
+        return StageResult("correctness", "failed", f"task error: {exc}", props)
+    if isinstance(verdict, str):
+        return StageResult("correctness", "failed", verdict, props)
     worst = max((o.max_abs_err for o in verdict.outputs), default=0.0)
     props.update(max_abs_err=worst, trials=verdict.trials)
     if not verdict.ok:
