@@ -29,6 +29,8 @@ COLLECTOR = pytest.StashKey[ResultsCollector]()
 TASKS_DIR = pytest.StashKey[Path]()
 RANDOM_SEED = pytest.StashKey[int]()
 KEEP_SESSIONS = 10
+# the public fixtures (mk_task, mk_kernel, mk_evaluate) for users' own tests
+pytest_plugins = ["pytest_mobilekernel.fixtures"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

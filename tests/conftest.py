@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,25 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 FAST_SPEED = ["--mk-blocks=3", "--mk-block-ms=2"]
+
+
+@pytest.hookimpl(tryfirst=True)  # before the plugin's own (tryfirst too, registered earlier) reads the options
+def pytest_configure(config: pytest.Config) -> None:
+    """In-process uses of the plugin (tests/test_user_fixtures.py) get a cache of their own, never the
+    user's: one directory for the controller and its xdist workers (they share it as a user's run
+    does), removed at the end. One timing lane: the lanes would pin each test worker, and every child
+    run it starts, to a single CPU. Child runs on tests/data (they load this file too) keep their
+    options: they always give --tasks-dir."""
+    if getattr(config.option, "tasks_dir", None) or getattr(config.option, "mk_cache_dir", None):
+        return
+    shared = os.environ.get("MK_TESTS_CACHE")
+    if not shared:  # the controller (or -n 0): its workers inherit it
+        shared = tempfile.mkdtemp(prefix="mk-tests-cache-")
+        os.environ["MK_TESTS_CACHE"] = shared
+        config.add_cleanup(lambda: (os.environ.pop("MK_TESTS_CACHE", None),
+                                    shutil.rmtree(shared, ignore_errors=True)))
+    config.option.mk_cache_dir = shared
+    config.option.mk_timing_lanes = "1"
 
 
 @dataclass
