@@ -57,8 +57,10 @@ def missing(*names: str) -> str:
     packages = [n for n in gone if n.package]
     parts = []
     if packages:
-        parts.append(f"{' and '.join(n.what for n in packages)} not found: run `sudo apt-get install "
-                     f"{' '.join(n.package for n in packages)}` or `sudo bash scripts/system_deps.sh`")
+        whats = [n.what for n in packages]
+        what = ", ".join(whats[:-1]) + " and " + whats[-1] if len(whats) > 1 else whats[0]
+        parts.append(f"{what} not found: run `sudo apt-get install {' '.join(n.package for n in packages)}` "
+                     "or `sudo bash scripts/system_deps.sh`")
     if len(packages) < len(gone):
         parts.append("needs root (CI runs the tests as root)")
     return "; ".join(parts)
