@@ -235,10 +235,11 @@ class Evaluation:
 def _kernel(config: pytest.Config, task: TaskRef) -> KernelCandidate:
     from .plugin import get_evaluator
 
+    evaluator = get_evaluator(config)
     try:
-        return get_evaluator(config).kernel(task)
+        return evaluator.kernel(task)
     except MobileKernelError as exc:
-        pytest.fail(f"{task.id}: no kernel from --agent={config.getoption('agent')}: {exc}", pytrace=False)
+        pytest.fail(f"{task.id}: agent {evaluator.settings.agent!r} gave no kernel: {exc}", pytrace=False)
 
 
 # -- fixtures --------------------------------------------------------------------------------------

@@ -94,7 +94,7 @@ def test_a_kernel_that_does_not_compile(pytester, mk_cache, monkeypatch) -> None
     result.assert_outcomes(passed=2, failed=2)
     out = result.stdout.str()
     assert "TypeError: '>=' not supported between instances of 'NoneType' and 'float'" in out, out
-    assert "Logic/IsNaN: no kernel from --agent=replay: no kernel for Logic/IsNaN (looked for " in out, out
+    assert "Logic/IsNaN: agent 'replay' gave no kernel: no kernel for Logic/IsNaN (looked for " in out, out
 
 
 def test_two_workers_share_one_measurement(pytester, mk_cache, monkeypatch, tmp_path) -> None:
