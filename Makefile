@@ -9,12 +9,16 @@ STAMP := $(VENV)/.installed-stamp
 BENCH_WORKERS ?= 2
 TEST_WORKERS ?= 2
 
-.PHONY: setup bench test test-slow lint clean
+.PHONY: setup deps bench test test-slow lint clean
 
-setup: $(STAMP)
+setup: deps $(STAMP)
 
-$(STAMP): pyproject.toml scripts/system_deps.sh
-	bash scripts/system_deps.sh
+# System packages: checked on every bench/test run (a few `command -v`), installed with apt as root;
+# otherwise one line names what is missing (scripts/system_deps.sh).
+deps:
+	@bash scripts/system_deps.sh
+
+$(STAMP): pyproject.toml | deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -22,16 +26,16 @@ $(STAMP): pyproject.toml scripts/system_deps.sh
 
 # --benchmark-quiet: pytest-benchmark still records every sample (add --benchmark-json=PATH through
 # BENCH_ARGS to keep them) but does not print its 190 per-arm tables over the summary.
-bench: $(STAMP)
+bench: deps $(STAMP)
 	$(BIN)/pytest -n $(BENCH_WORKERS) -p no:cacheprovider --benchmark-quiet --mk-results=results/latest/results.json \
 		--mk-report=results/latest $(BENCH_ARGS)
 
 # The project's tests; the slow end-to-end ones (the whole shipped suite on host and qemu, the docs
 # check) run with `make test-slow`, which CI runs too.
-test: $(STAMP)
+test: deps $(STAMP)
 	$(BIN)/pytest tests -n $(TEST_WORKERS) -p no:cacheprovider -m "not slow" $(TEST_ARGS)
 
-test-slow: $(STAMP)
+test-slow: deps $(STAMP)
 	$(BIN)/pytest tests -n $(TEST_WORKERS) -p no:cacheprovider -m slow $(TEST_ARGS)
 
 lint: $(STAMP)

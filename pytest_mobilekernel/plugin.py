@@ -40,6 +40,8 @@ from .tasks import is_task_file
 CONTROLLER = "mobilekernel-controller"
 STAGE_MARKERS = (("compile", "the kernel builds"), ("correctness", "the kernel matches PyTorch"),
                  ("speed", "the kernel is timed against MNN"))
+# the public fixtures (mk_task, mk_kernel, mk_evaluate) for users' own tests
+pytest_plugins = ["pytest_mobilekernel.fixtures"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -155,7 +155,7 @@ def build_launcher(cache: Any) -> Path | None:
     if cc is None:
         return None
     source = files("pytest_mobilekernel").joinpath("sandbox_launcher.c").read_bytes()
-    seccomp = any(os.path.exists(f"{d}/seccomp.h") for d in ("/usr/include", "/usr/local/include"))
+    seccomp = have_libseccomp()
     key = content_key("sandbox-launcher-v2", source, os.path.realpath(cc), os.uname().machine, str(seccomp))
 
     def create(out: Path) -> None:
@@ -175,6 +175,11 @@ def build_launcher(cache: Any) -> Path | None:
         return launcher if probe.returncode == 0 else None
     except (subprocess.SubprocessError, OSError):
         return None
+
+
+def have_libseccomp() -> bool:
+    """libseccomp's header is installed (libseccomp-dev): only then has the launcher a seccomp layer."""
+    return any(os.path.exists(f"{d}/seccomp.h") for d in ("/usr/include", "/usr/local/include"))
 
 
 def use_launcher(path: Path | None) -> None:

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import DATA, FAST_SPEED, ROOT
+from conftest import DATA, FAST_SPEED, ROOT, missing
 from pytest_mobilekernel.devices import DeviceFailure, device_for_worker, elf, get_device
 from pytest_mobilekernel.devices.adb import AdbDevice
 from pytest_mobilekernel.errors import DeviceError, ToolchainError
@@ -25,9 +24,8 @@ from pytest_mobilekernel.toolchain import toolchain_for
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from adb_peer import AdbPeer  # noqa: E402
 
-HAVE_ARM = bool(shutil.which("aarch64-linux-gnu-g++") and shutil.which("qemu-aarch64-static"))
-needs_arm = pytest.mark.skipif(not HAVE_ARM, reason="needs g++-aarch64-linux-gnu and qemu-user-static "
-                                                    "(.ci/run installs them)")
+HAVE_ARM = not missing("cross", "qemu")
+needs_arm = pytest.mark.needs("cross", "qemu")  # tests/conftest.py: skipped without them (.ci/run installs them)
 FAST = Limits(wall_seconds=10, cpu_seconds=20, memory_mb=1024)
 
 
@@ -374,6 +372,10 @@ def test_adb_desk_of_phones_reports_per_device(run_bench, peer) -> None:
 def test_usage_errors_name_the_device(run_bench, peer) -> None:
     run = run_bench("--mk-device=adb:ghost", f"--mk-adb-port={peer.port}", "-m", "compile")
     assert run.returncode == 4 and "adb device 'ghost' is not attached" in run.output
+
+
+@pytest.mark.needs("cross")  # the phones answer, so the toolchain for them is checked first
+def test_usage_errors_of_a_desk_of_phones(run_bench, peer) -> None:
     peer.add_device("emu-1")
     peer.add_device("emu-2")
     run = run_bench("--mk-device=adb:emu-1", "--mk-device=adb:emu-2", f"--mk-adb-port={peer.port}", "-m", "compile")

@@ -103,9 +103,8 @@ def test_sandbox_reports_signals_and_limits(tmp_path, launch) -> None:
     assert os.environ.get("PATH")
 
 
+@pytest.mark.needs("root")  # the trusted profile's network namespace needs root
 def test_sandbox_has_no_network_when_root(tmp_path, launch) -> None:
-    if os.geteuid() != 0:
-        pytest.skip("network namespaces need root here")
     res = run_limited([sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9), 1)"],
                       cwd=tmp_path, limits=TRUSTED)
     assert "Network is unreachable" in res.stderr

@@ -33,7 +33,6 @@ pytestmark = [
 BUILD_DIR = os.environ.get("MNN_BUILD_DIR") or str(default_root() / "mnn-build-tests")
 # the aarch64 cross build for --mk-device=qemu-aarch64 (its first build takes minutes too)
 BUILD_DIR_AARCH64 = os.environ.get("MNN_BUILD_DIR_AARCH64") or str(default_root() / "mnn-build-tests-aarch64")
-HAVE_ARM = bool(shutil.which("aarch64-linux-gnu-g++") and shutil.which("qemu-aarch64-static"))
 LAYERNORM = "source/backend/cpu/CPULayerNorm.cpp"
 LAYERNORM_TASK = str(ROOT / "bench_tasks" / "Normalization" / "LayerNorm.py")
 
@@ -102,7 +101,7 @@ def test_reference_kernels_build_verify_and_time_on_the_tree(clean_tree: Path, t
     assert tree_state(clean_tree) == before
 
 
-@pytest.mark.skipif(not HAVE_ARM, reason="needs g++-aarch64-linux-gnu and qemu-user-static")
+@pytest.mark.needs("cross", "qemu")
 def test_reference_kernels_are_checked_on_arm_under_qemu(clean_tree: Path, tmp_path: Path) -> None:
     """The same kernels, MNN cross-built for aarch64 (its NEON code paths): compile and correctness
     under qemu with the cross sysroot; speed skips (emulated timings mean nothing)."""

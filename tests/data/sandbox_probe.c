@@ -42,6 +42,13 @@ static int act(const char *what, const char *arg) {
         return errno ? -1 : pthread_join(t, NULL);
     }
     if (!strcmp(what, "socket")) return socket(AF_INET, SOCK_STREAM, 0) >= 0 ? 0 : -1;
+    if (!strcmp(what, "connect")) {  /* a socket that reaches somewhere: 127.0.0.1:9 */
+        int s = socket(AF_INET, SOCK_STREAM, 0);
+        if (s < 0) return -1;
+        struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(9)};
+        to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        return connect(s, (struct sockaddr *)&to, sizeof to);
+    }
     if (!strcmp(what, "setsid")) return setsid() >= 0 ? 0 : -1;
     if (!strcmp(what, "ptrace")) return (int)ptrace(PTRACE_ATTACH, getppid(), 0, 0);
     if (!strcmp(what, "kill")) return kill(atoi(arg), SIGTERM);
