@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - a table of task sources: one task per line reads better than wrapped strings
 """Write a KernelBench-format task directory as a third party would, for the 190 MobileKernelBench tasks.
 
     python scripts/write_foreign_tasks.py OUT_DIR [--subset]
