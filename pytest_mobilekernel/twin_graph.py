@@ -285,6 +285,23 @@ def _fold_gemm_scales(nodes: list[Any], known: dict[str, Any], shape: Any, outpu
                 n.op_type = "Gemm"  # two 2-D operands: MatMul is Gemm with alpha 1 and no C
             if n.op_type != "Gemm":
                 continue
+            # a transposed operand (a.t() in torch): into transA / transB
+            for j, name in enumerate(n.input[:2]):
+                p = producer.get(name)
+                if p is not None and p.op_type == "Transpose" and _consumers(nodes, name, outputs) == 1 and \
+                        [int(v) for a in p.attribute for v in a.ints] in ([1, 0], []):
+                    key = "transA" if j == 0 else "transB"
+                    flag = 1 - int(attr(n, key, 0))
+                    for a in list(n.attribute):
+                        if a.name == key:
+                            n.attribute.remove(a)
+                    n.attribute.append(helper.make_attribute(key, flag))
+                    n.input[j] = p.input[0]
+                    nodes.remove(p)
+                    changed = True
+                    break
+            if changed:
+                break
             # a scalar Mul on an operand: into alpha (A, B) or beta (C)
             for j, name in enumerate(n.input):
                 p = producer.get(name)

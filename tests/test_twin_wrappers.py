@@ -54,10 +54,10 @@ def twin_of(model: Any, inputs: list[Any]) -> tuple[Any, Any]:
     return node, adapters
 
 
-def attr(node: Any, name: str) -> Any:
+def attr(node: Any, name: str, default: Any = 0) -> Any:
     from onnx import helper
 
-    return next(helper.get_attribute_value(a) for a in node.attribute if a.name == name)
+    return next((helper.get_attribute_value(a) for a in node.attribute if a.name == name), default)
 
 
 def test_batchnorm_behind_identities_is_one_node() -> None:
@@ -199,3 +199,12 @@ def test_the_foreign_fixture_is_what_the_generator_writes(tmp_path: Path) -> Non
     for path in written:
         assert path.read_text() == (fixture / path.relative_to(tmp_path)).read_text(), path
         assert "onnx_twin" not in path.read_text() and "ONNX_OP" not in path.read_text()
+
+
+@pytest.mark.parametrize("ta, tb", [(1, 0), (0, 1), (1, 1)])
+def test_transposed_operands_fold_into_trans_flags(ta: int, tb: int) -> None:
+    a = torch.randn(9, 6) if ta else torch.randn(6, 9)
+    b = torch.randn(5, 9) if tb else torch.randn(9, 5)
+    model = Fn(lambda m, a, b: 0.5 * ((a.t() if ta else a) @ (b.t() if tb else b)))
+    node, _ = twin_of(model, [a, b])
+    assert node.op_type == "Gemm" and attr(node, "transA") == ta and attr(node, "transB") == tb
