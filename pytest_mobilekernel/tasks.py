@@ -40,7 +40,7 @@ DEFAULT_TOL = 1e-4
 DEFAULT_OPSET = 20
 DEFAULT_SEEDS = (1, 2, 3)
 MODEL_SEED = 0
-MATERIALIZE_VERSION = "task-v3"  # v3: twins reduced from wrapped exports, with adapters
+MATERIALIZE_VERSION = "task-v4"  # v3: twins from wrapped exports, with adapters; v4: inputs saved in C order
 
 
 @dataclass(frozen=True, order=True)
@@ -310,7 +310,8 @@ def _materialize_trial(ref: TaskRef, data: TaskData, seed: int, out: Path) -> No
     adapters = _adapters(data.adapters)
     inputs = make_inputs(ref, module, seed)
     outputs = [adapters.reference(j, o) for j, o in enumerate(_forward(ref, model, inputs))]
-    tensors = [adapters.adapt_input(k, x.detach().cpu().numpy())
+    # C order: a transposed or movedim'd input would be saved Fortran-ordered, which the runner does not read
+    tensors = [np.require(adapters.adapt_input(k, x.detach().cpu().numpy()), requirements="C")
                for k, x in enumerate(x for x in inputs if isinstance(x, torch.Tensor))]
     gfiles = []
     for g in range(data.graph_inputs):

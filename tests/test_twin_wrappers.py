@@ -208,3 +208,22 @@ def test_transposed_operands_fold_into_trans_flags(ta: int, tb: int) -> None:
     model = Fn(lambda m, a, b: 0.5 * ((a.t() if ta else a) @ (b.t() if tb else b)))
     node, _ = twin_of(model, [a, b])
     assert node.op_type == "Gemm" and attr(node, "transA") == ta and attr(node, "transB") == tb
+
+
+def test_materialize_stores_adapted_c_ordered_inputs_and_node_layout_references(tmp_path: Path) -> None:
+    from pytest_mobilekernel.cache import Cache
+    from pytest_mobilekernel.tasks import materialize, reference_outputs, task_ref
+
+    path = tmp_path / "tasks" / "Reduction" / "ArgMaxT.py"
+    path.parent.mkdir(parents=True)
+    # a transposed input (saved Fortran-ordered unless made C-ordered) and a flattening argmax (Reshape)
+    path.write_text("import torch\n\n\nclass Model(torch.nn.Module):\n    def forward(self, x):\n"
+                    "        return torch.argmax(x)\n\n\ndef get_inputs():\n    return [torch.randn(5, 7).t()]\n")
+    ref = task_ref(path)
+    data = materialize(ref, Cache(tmp_path / "cache"))
+    assert data.op_type == "ArgMax" and data.inputs[0].shape == [35] and data.outputs[0].shape == []
+    for trial in data.trials:
+        x = np.load(trial.graph_inputs[0])  # the runner reads C order only
+        assert x.flags.c_contiguous and x.shape == (35,)
+        assert np.load(trial.references[0]) == np.argmax(x)
+        assert reference_outputs(ref, [x])[0] == np.argmax(x)
