@@ -223,7 +223,12 @@ def test_materialize_stores_adapted_c_ordered_inputs_and_node_layout_references(
     data = materialize(ref, Cache(tmp_path / "cache"))
     assert data.op_type == "ArgMax" and data.inputs[0].shape == [35] and data.outputs[0].shape == []
     for trial in data.trials:
-        x = np.load(trial.graph_inputs[0])  # the runner reads C order only
-        assert x.flags.c_contiguous and x.shape == (35,)
-        assert np.load(trial.references[0]) == np.argmax(x)
+        x = np.load(trial.graph_inputs[0])
+        assert x.shape == (35,) and np.load(trial.references[0]) == np.argmax(x)
         assert reference_outputs(ref, [x])[0] == np.argmax(x)
+    plain = path.with_name("ArgMaxRows.py")  # the transposed input reaches the node as it is
+    plain.write_text(path.read_text().replace("torch.argmax(x)", "torch.argmax(x, dim=1)"))
+    for trial in materialize(task_ref(plain), Cache(tmp_path / "cache")).trials:
+        assert np.load(trial.graph_inputs[0]).shape == (7, 5)  # np.load: the runner reads C order only
+        with open(trial.graph_inputs[0], "rb") as f:
+            assert b"'fortran_order': False" in f.read(128)
