@@ -40,7 +40,7 @@ DEFAULT_TOL = 1e-4
 DEFAULT_OPSET = 20
 DEFAULT_SEEDS = (1, 2, 3)
 MODEL_SEED = 0
-MATERIALIZE_VERSION = "task-v2"
+MATERIALIZE_VERSION = "task-v4"  # v3: twins from wrapped exports, with adapters; v4: inputs saved in C order
 
 
 @dataclass(frozen=True, order=True)
@@ -88,12 +88,23 @@ def load_module(ref: TaskRef) -> Any:
         sys.modules.pop(mod_name, None)
         if isinstance(exc, KeyboardInterrupt):
             raise
+        if isinstance(exc, ModuleNotFoundError) and exc.name:
+            raise TaskError(f"{ref.id}: task file imports {exc.name!r}, which is not installed: "
+                            f"{_install_hint(exc.name.split('.')[0])}") from None
         raise TaskError(f"{ref.id}: task file does not import: {type(exc).__name__}: {exc}") from None
     for attr in ("Model", "get_inputs"):
         if not callable(getattr(module, attr, None)):
             raise TaskError(
                 f"{ref.id}: task file has no {attr} (KernelBench format: Model, get_inputs, get_init_inputs)")
     return module
+
+
+def _install_hint(package: str) -> str:
+    if package in ("torchvision", "torchaudio"):
+        # an unpinned install pulls another torch (a CUDA build of several GB) in place of the pinned CPU one
+        return (f"pip install {package} built for torch {dist_version('torch').split('+')[0]} (CPU wheels, "
+                "pinned to that release so pip keeps this torch)")
+    return f"pip install {package}"
 
 
 @dataclass
@@ -126,6 +137,8 @@ class TaskData:
     input_sources: list[str | None] = field(default_factory=list)  # "graph:<i>", "const<j>.npy" or None
     graph_inputs: int = 0
     notes: list[str] = field(default_factory=list)
+    # twin_graph.Adapters as a dict: graph inputs reshaped/cast, outputs in the node's layout
+    adapters: dict[str, Any] = field(default_factory=dict)
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=1))
@@ -175,6 +188,7 @@ def materialize(ref: TaskRef, cache: Cache, seeds: tuple[int, ...] = DEFAULT_SEE
     except Exception as exc:  # torch/onnx errors from a user's file: one line, not a traceback
         raise TaskError(f"{ref.id}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from exc
     data.trials = trials
+    _ADAPTERS[(ref.path, key)] = data.adapters
     return data
 
 
@@ -187,6 +201,13 @@ def dist_version(dist: str) -> str:
 
 
 _LOADED: dict[tuple[Path, str], tuple[Any, Any]] = {}
+_ADAPTERS: dict[tuple[Path, str], dict[str, Any]] = {}  # per task, as materialize found them
+
+
+def _adapters(raw: dict[str, Any]) -> Any:
+    from .twin_graph import Adapters
+
+    return Adapters(**raw) if raw else Adapters()
 
 
 def _module_and_model(ref: TaskRef) -> tuple[Any, Any]:
@@ -231,6 +252,8 @@ def _materialize_task(ref: TaskRef, out: Path) -> None:
         twin_mod.make(ref.id, module, model, inputs, len(outputs), opset)
     onnx.save(proto, str(out / "twin.onnx"))
     node = twin_mod.single_node(proto, getattr(module, "ONNX_OP", None), ref.id)
+    adapters = twin_mod.Adapters.from_proto(proto)
+    outputs = [adapters.reference(j, o) for j, o in enumerate(outputs)]
 
     n_tensors = sum(isinstance(x, torch.Tensor) for x in inputs)
     graph_inputs = twin_mod.graph_input_names(proto)
@@ -246,7 +269,8 @@ def _materialize_task(ref: TaskRef, out: Path) -> None:
 
     # Node inputs: graph inputs (per seed), constants (initializers / Constant nodes, saved once), absent.
     consts = twin_mod.constant_values(proto)
-    tensors = [x.detach().cpu().numpy() for x in inputs if isinstance(x, torch.Tensor)]
+    tensors = [adapters.adapt_input(k, x.detach().cpu().numpy())
+               for k, x in enumerate(x for x in inputs if isinstance(x, torch.Tensor))]
     descs: list[TensorDesc | None] = []
     sources: list[str | None] = []
     for j, name in enumerate(node.input):
@@ -271,6 +295,7 @@ def _materialize_task(ref: TaskRef, out: Path) -> None:
         inputs=descs, outputs=[TensorDesc(shape=list(a.shape), dtype=str(a.dtype)) for a in outputs],
         trials=[], twin="twin.onnx", atol=atol, rtol=rtol, tolerance_reason=reason, source=ref.path.read_text(),
         input_sources=sources, graph_inputs=len(graph_inputs),
+        adapters={} if adapters.trivial() else asdict(adapters),
     )
     data.save(out / "task.json")
 
@@ -282,9 +307,12 @@ def _materialize_trial(ref: TaskRef, data: TaskData, seed: int, out: Path) -> No
     from . import twin as twin_mod
 
     module, model = _module_and_model(ref)
+    adapters = _adapters(data.adapters)
     inputs = make_inputs(ref, module, seed)
-    outputs = _forward(ref, model, inputs)
-    tensors = [x.detach().cpu().numpy() for x in inputs if isinstance(x, torch.Tensor)]
+    outputs = [adapters.reference(j, o) for j, o in enumerate(_forward(ref, model, inputs))]
+    # C order: a transposed or movedim'd input would be saved Fortran-ordered, which the runner does not read
+    tensors = [np.require(adapters.adapt_input(k, x.detach().cpu().numpy()), requirements="C")
+               for k, x in enumerate(x for x in inputs if isinstance(x, torch.Tensor))]
     gfiles = []
     for g in range(data.graph_inputs):
         np.save(out / f"graph_in{g}.npy", tensors[g])
@@ -347,8 +375,12 @@ def reference_outputs(ref: TaskRef, graph_inputs: list[Any]) -> list[Any]:
     inputs = []
     for x in _TEMPLATES[key]:
         arr = next(feed, None) if isinstance(x, torch.Tensor) else None
+        if arr is not None and (tuple(arr.shape) != tuple(x.shape) or arr.dtype != x.numpy().dtype):
+            # the twin takes this input reshaped or cast to bool (twin_graph.Adapters): back to PyTorch's form
+            arr = np.ascontiguousarray(arr).reshape(tuple(x.shape)).astype(x.numpy().dtype)
         inputs.append(torch.from_numpy(np.ascontiguousarray(arr)) if arr is not None else x)
-    return _forward(ref, model, inputs)
+    adapters = _adapters(_ADAPTERS.get(key, {}))
+    return [adapters.reference(j, o) for j, o in enumerate(_forward(ref, model, inputs))]
 
 
 def make_inputs(ref: TaskRef, module: Any, seed: int) -> list[Any]:

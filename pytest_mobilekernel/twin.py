@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import warnings
 from pathlib import Path
 from typing import Any
 
 from .errors import TaskError
+from .twin_graph import ADAPTERS_KEY, Adapters, NotOneOperator, single_operator
+from .verify import check_arrays
+
+__all__ = ["ADAPTERS_KEY", "Adapters", "export", "export_any", "make", "single_node"]
+
+
+# Exporter routes, in order: TorchScript at the task's opset, then at the other opsets it knows, then the
+# dynamo exporter where onnxscript is installed. TorchScript gets symbolics for the aten ops that are one
+# ONNX operator but that it cannot export (acosh..., bitwise ops on integers); they are registered in
+# torch's process-wide registry, where they only add what was missing (bool inputs keep Or/Xor/And).
+FALLBACK_OPSETS = (18, 17)
+_EXTRA_UNARY = {"acosh": "Acosh", "asinh": "Asinh", "atanh": "Atanh", "cosh": "Cosh", "sinh": "Sinh"}
+_EXTRA_BITWISE = {"bitwise_or": ("Or", "BitwiseOr"), "__or__": ("Or", "BitwiseOr"),
+                  "bitwise_xor": ("Xor", "BitwiseXor"), "__xor__": ("Xor", "BitwiseXor"),
+                  "bitwise_and": ("And", "BitwiseAnd"), "__and__": ("And", "BitwiseAnd")}
+_SYMBOLICS_REGISTERED = False
 
 
 def export(model: Any, inputs: list[Any], n_outputs: int, opset: int) -> Any:
@@ -17,7 +34,7 @@ def export(model: Any, inputs: list[Any], n_outputs: int, opset: int) -> Any:
 
     names = [f"input_{i}" for i, x in enumerate(inputs) if isinstance(x, torch.Tensor)]
     buf = io.BytesIO()
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _quiet_stderr():
         warnings.simplefilter("ignore")
         torch.onnx.export(
             model, tuple(inputs), buf, dynamo=False, opset_version=opset, do_constant_folding=True,
@@ -26,8 +43,86 @@ def export(model: Any, inputs: list[Any], n_outputs: int, opset: int) -> Any:
     return onnx.load_from_string(buf.getvalue())
 
 
+def _register_symbolics() -> None:
+    """aten ops that are one ONNX operator but have no TorchScript symbolic: once per process, and kept
+    (unregistering leaves torch's registry broken)."""
+    global _SYMBOLICS_REGISTERED
+    if _SYMBOLICS_REGISTERED:
+        return
+    from torch.onnx import register_custom_op_symbolic
+
+    for aten, op in _EXTRA_UNARY.items():
+        register_custom_op_symbolic(f"aten::{aten}", lambda g, x, op=op: g.op(op, x), 9)
+    for aten, (logical, bitwise) in _EXTRA_BITWISE.items():
+        def symbolic(g: Any, a: Any, b: Any, logical: str = logical, bitwise: str = bitwise) -> Any:
+            kind = a.type().scalarType() if hasattr(a.type(), "scalarType") else None
+            return g.op(logical if kind == "Bool" else bitwise, a, b)
+
+        register_custom_op_symbolic(f"aten::{aten}", symbolic, 18)
+    register_custom_op_symbolic(
+        "aten::bitwise_not", lambda g, x: g.op("Not" if x.type().scalarType() == "Bool" else "BitwiseNot", x), 18)
+    _SYMBOLICS_REGISTERED = True
+
+
+def _export_dynamo(model: Any, inputs: list[Any], n_outputs: int, opset: int) -> Any:
+    import importlib.util
+
+    import onnx
+    import torch
+
+    if importlib.util.find_spec("onnxscript") is None:
+        raise RuntimeError("onnxscript is not installed")
+    names = [f"input_{i}" for i, x in enumerate(inputs) if isinstance(x, torch.Tensor)]
+    with warnings.catch_warnings(), _quiet_stderr():
+        warnings.simplefilter("ignore")
+        program = torch.onnx.export(model, tuple(inputs), dynamo=True, opset_version=opset, input_names=names,
+                                    output_names=[f"output_{j}" for j in range(n_outputs)], verbose=False)
+    return onnx.load_from_string(program.model_proto.SerializeToString())
+
+
+def export_any(model: Any, inputs: list[Any], n_outputs: int, opset: int) -> tuple[Any, str]:
+    """The first export that works, trying the routes torch offers; (proto, how) or a one-line TaskError-ready
+    RuntimeError naming why each route failed."""
+    _register_symbolics()
+    attempts = [(f"TorchScript opset {o}", lambda o=o: export(model, inputs, n_outputs, o))
+                for o in (opset, *(o for o in FALLBACK_OPSETS if o != opset))]
+    attempts.append((f"dynamo opset {opset}", lambda: _export_dynamo(model, inputs, n_outputs, opset)))
+    failures = []
+    for how, attempt in attempts:
+        try:
+            return attempt(), how
+        except Exception as exc:  # noqa: BLE001 - every exporter error is a reason to try the next route
+            first = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else ""
+            failures.append(f"{how}: {type(exc).__name__}: {first}")
+    raise RuntimeError("; ".join(failures))
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Any:
+    """torch prints the whole TorchScript graph to fd 2 on a failed export; a fallback follows, so drop it."""
+    import os
+    import sys
+    import tempfile
+
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), fd)
+        try:
+            yield
+        finally:
+            os.dup2(saved, fd)
+            os.close(saved)
+
+
 def make(task_id: str, module: Any, model: Any, inputs: list[Any], n_outputs: int, opset: int) -> Any:
-    """The task's twin: from its ``onnx_twin(model, inputs)`` hook if it has one, else exported."""
+    """The task's twin: from its ``onnx_twin(model, inputs)`` hook if it has one, else exported and, when
+    the export wraps one operator in plumbing, reduced to that operator (twin_graph.single_operator)."""
     import onnx
 
     hook = getattr(module, "onnx_twin", None)
@@ -36,7 +131,29 @@ def make(task_id: str, module: Any, model: Any, inputs: list[Any], n_outputs: in
         if not isinstance(proto, onnx.ModelProto):
             raise TaskError(f"{task_id}: onnx_twin() must return an onnx.ModelProto, got {type(proto).__name__}")
         return proto
-    return export(model, inputs, n_outputs, opset)
+    try:
+        proto, _how = export_any(model, inputs, n_outputs, opset)
+    except RuntimeError as exc:
+        raise TaskError(f"{task_id}: no exporter produced an ONNX graph ({exc}); define onnx_twin(model, inputs) "
+                        "in the task file returning a one-node onnx.ModelProto built with onnx.helper") from None
+    if len(operator_nodes(proto)) == 1:
+        return proto
+    import torch
+
+    with torch.no_grad():
+        result = model(*inputs)
+    shapes = [list(o.shape) for o in (result if isinstance(result, (tuple, list)) else [result])]
+    try:
+        return single_operator(proto, shapes)[0]
+    except NotOneOperator as exc:
+        raise TaskError(f"{task_id}: {refusal(proto, str(exc))}") from None
+
+
+def refusal(proto: Any, why: str) -> str:
+    ops = ", ".join(n.op_type for n in operator_nodes(proto)) or "none"
+    return (f"the export is {len(operator_nodes(proto))} nodes ({ops}) and not one operator in "
+            f"shape/cast/identity plumbing ({why}); define onnx_twin(model, inputs) in the task file returning "
+            "a one-node onnx.ModelProto built with onnx.helper")
 
 
 def canonical(proto: Any) -> tuple:
@@ -61,11 +178,7 @@ def operator_nodes(proto: Any) -> list[Any]:
 def single_node(proto: Any, expected_op: str | None, task_id: str) -> Any:
     nodes = operator_nodes(proto)
     if len(nodes) != 1:
-        ops = ", ".join(n.op_type for n in nodes) or "none"
-        raise TaskError(
-            f"{task_id}: ONNX twin has {len(nodes)} operator nodes ({ops}), expected exactly one: "
-            "define onnx_twin(model, inputs) in the task file to build a single-node twin with onnx.helper"
-        )
+        raise TaskError(f"{task_id}: ONNX twin: {refusal(proto, 'expected exactly one operator node')}")
     node = nodes[0]
     if expected_op and node.op_type != expected_op:
         raise TaskError(f"{task_id}: ONNX twin's node is {node.op_type}, task declares ONNX_OP = {expected_op!r}")
@@ -148,23 +261,19 @@ def validate_with_onnxruntime(
             got = sess.run(None, feed)
         except Exception as exc:  # noqa: BLE001
             return None, f"onnxruntime cannot run the twin: {str(exc).splitlines()[0][:200]}"
-        for g, r in zip(got, refs):
+        for k, (g, r) in enumerate(zip(got, refs)):
             expect = np.load(r)
             if g.shape != expect.shape:
                 raise TaskError(f"{task_id}: twin output shape {g.shape} under onnxruntime != PyTorch {expect.shape}")
-            if expect.dtype == bool or g.dtype == bool:
-                bad = int(np.count_nonzero(g.astype(bool) != expect.astype(bool)))
-                if bad:
-                    raise TaskError(f"{task_id}: ONNX twin disagrees with PyTorch under onnxruntime ({bad} elements)")
-                continue
-            err = np.abs(g.astype(np.float64) - expect.astype(np.float64))
-            worst = max(worst, float(np.nanmax(err)) if err.size else 0.0)
-            limit = atol + rtol * np.abs(expect.astype(np.float64))
-            if not np.all((err <= limit) | (np.isnan(g) & np.isnan(expect))):
+            # the candidate's rule (verify.check_arrays): non-finite references must be matched exactly
+            check = check_arrays(k, g.astype(expect.dtype, copy=False), expect, atol, rtol)
+            worst = max(worst, check.max_abs_err)
+            if not check.ok:
+                finite = np.isfinite(expect).all() if np.issubdtype(expect.dtype, np.floating) else True
                 raise TaskError(
-                    f"{task_id}: ONNX twin disagrees with PyTorch under onnxruntime: max abs err {worst:.3g} "
-                    f"(atol {atol:g}, rtol {rtol:g}); fix the twin or state a tolerance with a reason"
-                )
+                    f"{task_id}: ONNX twin disagrees with PyTorch under onnxruntime: {check.summary()}"
+                    + ("" if finite else " (PyTorch's output has inf/NaN: those must match exactly)")
+                    + f" (atol {atol:g}, rtol {rtol:g}); fix the twin or state a tolerance with a reason")
     return worst, ""
 
 

@@ -135,6 +135,27 @@ struct Failure {
 
 [[noreturn]] void fail(int code, const std::string& message) { throw Failure{code, message}; }
 
+// A kernel that returns NOT_SUPPORT or INVALID_VALUE declines these shapes/attributes: say so, with the
+// shapes, so the verdict reads as a refusal rather than as a crash of the kernel.
+[[noreturn]] void failStep(int code, const char* step, ErrorCode rc, const std::vector<Tensor*>& inputs) {
+    std::string message = std::string(step) + " returned " + errorCodeName(rc);
+    if (rc == NOT_SUPPORT || rc == INVALID_VALUE) {
+        message += ": the kernel declined input shapes";
+        for (const Tensor* t : inputs) {
+            message += " [";
+            if (t != nullptr) {
+                for (int d = 0; d < t->dimensions(); ++d) message += (d ? "," : "") + std::to_string(t->length(d));
+            } else {
+                message += "absent";
+            }
+            message += "]";
+        }
+        message += rc == NOT_SUPPORT ? " (unsupported shape/attribute combination, not a crash)"
+                                     : " (it judged these inputs/attributes invalid, not a crash)";
+    }
+    fail(code, message);
+}
+
 halide_type_t halideType(const std::string& dtype) {
     if (dtype == "float32") return halide_type_of<float>();
     if (dtype == "float16") return halide_type_t(halide_type_float, 16);  // IEEE half, stored as uint16_t
@@ -294,7 +315,7 @@ int run(const std::string& specPath) {
     std::unique_ptr<Execution> exe(found->second->onCreate(inputs, outputs, &op, &backend));
     if (!exe) fail(4, "onCreate returned nullptr for " + op.type());
     ErrorCode code = exe->onResize(inputs, outputs);
-    if (code != NO_ERROR) fail(5, std::string("onResize returned ") + errorCodeName(code));
+    if (code != NO_ERROR) failStep(5, "onResize", code, inputs);
 
     auto checkTails = [&]() {
         for (size_t o = 0; o < outSlots.size(); ++o)
@@ -312,7 +333,7 @@ int run(const std::string& specPath) {
         for (auto& s : outSlots) poison(s);
         hashInputs(inputHashes);
         ErrorCode rc = exe->onExecute(inputs, outputs);
-        if (rc != NO_ERROR) fail(6, std::string("onExecute returned ") + errorCodeName(rc));
+        if (rc != NO_ERROR) failStep(6, "onExecute", rc, inputs);
         checkTails();
         std::vector<uint64_t> after(inSlots.size());
         hashInputs(after);
@@ -375,7 +396,7 @@ int run(const std::string& specPath) {
         for (int i = 0; i < warmup && !null; ++i) {  // fresh inputs too (calls past the block's own)
             makeInputs(nonce, (uint64_t)(iters + i));
             code = exe->onExecute(inputs, outputs);
-            if (code != NO_ERROR) fail(6, std::string("onExecute returned ") + errorCodeName(code));
+            if (code != NO_ERROR) failStep(6, "onExecute", code, inputs);
         }
         std::vector<long long> samples;
         samples.reserve((size_t)iters);
@@ -385,7 +406,7 @@ int run(const std::string& specPath) {
             auto t0 = std::chrono::steady_clock::now();
             code    = null ? NO_ERROR : exe->onExecute(inputs, outputs);
             auto t1 = std::chrono::steady_clock::now();
-            if (code != NO_ERROR) fail(6, std::string("onExecute returned ") + errorCodeName(code));
+            if (code != NO_ERROR) failStep(6, "onExecute", code, inputs);
             samples.push_back((long long)std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
             checkTails();
             uint8_t* slot = retained.slot((size_t)i, slotBytes);

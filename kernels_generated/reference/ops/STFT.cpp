@@ -1,5 +1,5 @@
 // STFT (ONNX opset 17+), float. Inputs: signal [batch, length, 1] (real) or [batch, length, 2]
-// (complex), frame_step (int64 scalar), optional window [frame_length], optional frame_length (int64
+// (complex), or [batch, length] (real: what torch's exporter writes and onnxruntime accepts), frame_step (int64 scalar), optional window [frame_length], optional frame_length (int64
 // scalar). Attribute onesided (default 1: only bins 0..N/2 of a real signal, the rest being their
 // complex conjugates). Output [batch, frames, bins, 2] (real, imaginary), frames =
 // (length - N) / frame_step + 1 (no padding), with
@@ -50,11 +50,12 @@ public:
     ErrorCode onResize(const std::vector<Tensor*>& inputs, const std::vector<Tensor*>& outputs) override {
         const Tensor* signal = inputs[0];
         const Tensor* out    = outputs[0];
-        if (signal->dimensions() != 3 || (signal->length(2) != 1 && signal->length(2) != 2) ||
+        const bool rank3 = signal->dimensions() == 3;
+        if ((!rank3 && signal->dimensions() != 2) || (rank3 && signal->length(2) != 1 && signal->length(2) != 2) ||
             out->dimensions() != 4 || out->length(3) != 2) {
             return INVALID_VALUE;
         }
-        mComplex = signal->length(2) == 2;
+        mComplex = rank3 && signal->length(2) == 2;
         if (mComplex && mOnesided) {
             return INVALID_VALUE;  // onesided output is defined for real signals only
         }
@@ -85,7 +86,7 @@ public:
         if (n <= 0 || n > mMaxN || step <= 0) {
             return INVALID_VALUE;
         }
-        const int batch = signal->length(0), length = signal->length(1), channels = signal->length(2);
+        const int batch = signal->length(0), length = signal->length(1), channels = signal->dimensions() == 3 ? signal->length(2) : 1;
         if (length < n || mFrames != (int)((length - n) / step + 1) || mBins != (mOnesided ? n / 2 + 1 : n)) {
             return INVALID_VALUE;
         }

@@ -1,0 +1,22 @@
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Model(nn.Module):
+    """Elementwise op."""
+
+    def __init__(self, *args):
+        super().__init__()
+
+    def forward(self, *xs):
+        x, = xs
+        return torch.atanh(x)
+
+
+def get_inputs():
+    return [torch.rand(8, 64, 64) * 1.8 - 0.9]
+
+
+def get_init_inputs():
+    return []
