@@ -20,12 +20,13 @@ pytest_plugins = ["pytester"]  # a test module may load it (a non-root conftest 
 
 
 def run_user_tests(pytester: pytest.Pytester, mk_cache: Path, monkeypatch: pytest.MonkeyPatch, body: str,
-                   *args: str, label: str = "good") -> pytest.RunResult:
+                   *args: str, label: str = "good", tasks: Path | None = DATA / "tasks") -> pytest.RunResult:
     for var in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "MK_TESTS_CACHE"):
         monkeypatch.delenv(var, raising=False)  # the child is a run of its own, not one of our workers
     pytester.makepyfile(test_mine=textwrap.dedent(body))
     return pytester.runpytest_subprocess(
-        f"--mk-tasks-dir={DATA / 'tasks'}", f"--mk-kernels-dir={DATA / 'kernels'}", f"--mk-kernels-label={label}",
+        *([f"--mk-tasks-dir={tasks}"] if tasks else []), f"--mk-kernels-dir={DATA / 'kernels'}",
+        f"--mk-kernels-label={label}",
         f"--mk-cache-dir={mk_cache}", "--mk-blocks=3", "--mk-block-ms=2", "-p", "no:cacheprovider", "test_mine.py",
         *args,
         timeout=600)
@@ -51,14 +52,20 @@ def test_unknown_task_id_fails_with_one_line(pytester, mk_cache, monkeypatch) ->
     assert "no task file 'nowhere/Relu.py'" in out, out
     # one line, no traceback into the fixtures
     assert 'mk_evaluate("Activation/Relux")' not in out and "fixtures.py" not in out, out
-    # outside the project (no bench_tasks/ found): the option to give
+    # outside the project (no bench_tasks/ found, no --mk-tasks-dir): the option to give
     result = run_user_tests(pytester, mk_cache, monkeypatch, """
         def test_elsewhere(mk_task):
             mk_task("Activation/Relu")
-    """, f"--mk-tasks-dir={pytester.path / 'bench_tasks'}")
+    """, tasks=None)
     result.assert_outcomes(failed=1)
-    assert f"unknown task 'Activation/Relu': no tasks directory {pytester.path / 'bench_tasks'}; give " \
-           "--mk-tasks-dir=DIR" in result.stdout.str(), result.stdout.str()
+    assert "unknown task 'Activation/Relu': no tasks directory " in result.stdout.str() and \
+           "give --mk-tasks-dir=DIR" in result.stdout.str(), result.stdout.str()
+    # a --mk-tasks-dir that does not exist is a usage error before any test
+    result = run_user_tests(pytester, mk_cache, monkeypatch, """
+        def test_elsewhere(mk_task):
+            mk_task("Activation/Relu")
+    """, f"--mk-tasks-dir={pytester.path / 'nowhere'}", tasks=None)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR and "is not a directory" in result.stderr.str()
 
 
 def test_a_kernel_that_does_not_compile(pytester, mk_cache, monkeypatch) -> None:
