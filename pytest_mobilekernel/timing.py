@@ -120,7 +120,8 @@ def calibrate(arm: Arm, block_ms: float, warmup: int = 2) -> None:
     on top, measured from two block sizes of the runner's CPU time (fixed per-block costs cancel);
     it may stretch a block to ``STRETCH`` times ``block_ms`` before N is cut."""
     small, large = 4, 16
-    a, b = arm.block(warmup, small), arm.block(warmup, large)
+    block = arm.warm or arm.block  # calibration decides N only: its outputs need no check (nothing of it counts)
+    a, b = block(warmup, small), block(warmup, large)
     per_call = max(float(np.min(b.samples)), 1.0)
     n = block_ms * 1e6 / per_call
     if arm.runner and a.cpu_ns is not None and b.cpu_ns is not None:
